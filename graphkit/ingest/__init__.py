@@ -1,0 +1,1 @@
+"""Loaders: sources -> validate/normalise -> batched UNWIND MERGE into Neo4j."""

@@ -1,0 +1,1 @@
+"""Query packs: parsing, parameter validation, the runner and result types."""
