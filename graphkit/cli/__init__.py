@@ -1,0 +1,12 @@
+"""The ``graphkit`` command line: one sub-module per stage of the data flow.
+
+Every command turns a :class:`~graphkit.errors.GraphkitError` into a one-line message with
+what to do next, and a non-zero exit code; tracebacks are kept for real bugs.
+"""
+
+from __future__ import annotations
+
+from graphkit.cli import server as _server  # noqa: F401  (registers `neo4j`, `schema`)
+from graphkit.cli.app import app, main
+
+__all__ = ["app", "main"]

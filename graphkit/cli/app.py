@@ -1,0 +1,74 @@
+"""The root Typer app, shared console and error handling used by every command module."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from typing import Any, TypeVar
+
+import typer
+from rich.console import Console
+
+from graphkit.errors import GraphkitError
+
+console = Console(stderr=True)
+out = Console()
+
+app = typer.Typer(
+    name="graphkit",
+    help=(
+        "Find linked fake-account rings in marketplaces with Neo4j.\n\n"
+        "Start here: `graphkit demo` provisions Neo4j, generates a marketplace with planted "
+        "rings, loads it, sweeps the query packs and writes HTML case files."
+    ),
+    no_args_is_help=True,
+    rich_markup_mode="markdown",
+    context_settings={"help_option_names": ["-h", "--help"]},
+    pretty_exceptions_enable=False,
+)
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+def friendly_errors(func: F) -> F:
+    """Show GraphkitErrors as `error: ... / next: ...` and exit with their code."""
+
+    @functools.wraps(func)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return func(*args, **kwargs)
+        except GraphkitError as exc:
+            console.print(f"[bold red]error:[/] {exc.message}", highlight=False)
+            if exc.hint:
+                console.print(f"[bold]next:[/] {exc.hint}", highlight=False)
+            raise typer.Exit(exc.exit_code) from None
+
+    return wrapper  # type: ignore[return-value]
+
+
+def group(name: str, help: str) -> typer.Typer:
+    """Create and register a sub-command group, e.g. ``group("neo4j", "...")``."""
+    sub = typer.Typer(name=name, help=help, no_args_is_help=True, rich_markup_mode="markdown")
+    app.add_typer(sub)
+    return sub
+
+
+@app.callback()
+def _root(
+    verbose: bool = typer.Option(False, "--verbose", "-v", help="Log debug detail to stderr."),
+    log_json: bool = typer.Option(
+        False, "--log-json", help="Log one JSON object per line (for schedulers)."
+    ),
+) -> None:
+    from graphkit.logs import configure
+
+    configure(verbose=verbose, json_lines=log_json)
+
+
+def main() -> None:
+    app(prog_name="graphkit")
+
+
+if __name__ == "__main__":  # pragma: no cover
+    sys.exit(main())
