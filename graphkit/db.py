@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
-from typing import Any, LiteralString, cast
+from typing import Any, LiteralString, TypeVar, cast
 
 import neo4j
 import pandas as pd
@@ -20,6 +20,7 @@ from graphkit.config import Settings, load_settings
 from graphkit.errors import ConnectionFailed, GraphkitError
 
 Params = Mapping[str, Any]
+T = TypeVar("T")
 
 
 class QueryFailed(GraphkitError):
@@ -126,6 +127,18 @@ class Database:
         work = _unit_of_work(cypher, params, timeout)
         with _translated_errors(self.uri, self.user), self.session(read_only=True) as session:
             return session.execute_read(work)
+
+    def read_with(
+        self,
+        work: Callable[[neo4j.ManagedTransaction], T],
+        *,
+        timeout: float | None = None,
+        **session_config: Any,
+    ) -> T:
+        """Run ``work(tx)`` in a READ transaction, e.g. to stream or stop fetching early."""
+        session = self.session(read_only=True, **session_config)
+        with _translated_errors(self.uri, self.user), session:
+            return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
 
     def read_df(
         self, cypher: LiteralString, params: Params | None = None, *, timeout: float | None = None
