@@ -49,6 +49,8 @@ class Relationship:
 class Subgraph:
     nodes: dict[str, Node] = field(default_factory=dict)
     relationships: dict[str, Relationship] = field(default_factory=dict)
+    #: Run metadata, like ``DataFrame.attrs``: ``query_id``, ``params``, ``truncated``.
+    attrs: dict[str, Any] = field(default_factory=dict)
 
     def add_node(self, node: Node) -> None:
         self.nodes[node.id] = node
