@@ -3,6 +3,7 @@
 import os
 import socket
 import subprocess
+import sys
 from pathlib import Path
 
 import pytest
@@ -17,7 +18,8 @@ def _free_port() -> int:
 
 
 def _graphkit(env: dict[str, str], *args: str) -> subprocess.CompletedProcess:
-    return subprocess.run(["graphkit", *args], env=env, capture_output=True, text=True, timeout=300)
+    command = [sys.executable, "-m", "graphkit", *args]
+    return subprocess.run(command, env=env, capture_output=True, text=True, timeout=300)
 
 
 def _port_free(port: int) -> bool:
