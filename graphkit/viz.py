@@ -24,8 +24,10 @@ Tooltips carry evidence, never raw identifiers: hashes, tokens and device ids ap
 
 from __future__ import annotations
 
+import hashlib
 import html
 import json
+import random
 import re
 from collections import Counter
 from collections.abc import Iterable, Mapping
@@ -39,11 +41,22 @@ from typing import Any, Literal
 import neo4j.graph
 import networkx as nx
 import pandas as pd
+import pyvis
 from pyvis.network import Network
 
 from graphkit.packs.result import Node, Relationship, Subgraph
 
-__all__ = ["STYLES", "GraphkitNetwork", "case_file", "render", "save_html", "show", "to_html"]
+__all__ = [
+    "STYLES",
+    "ExampleRing",
+    "GraphkitNetwork",
+    "case_file",
+    "example_ring",
+    "render",
+    "save_html",
+    "show",
+    "to_html",
+]
 
 
 @dataclass(frozen=True)
@@ -129,7 +142,7 @@ CSP = (
     "default-src 'none'; script-src 'unsafe-inline'; style-src 'unsafe-inline'; "
     "img-src data:; font-src data:"
 )
-VIS_DIR = Path(__import__("pyvis").__file__).parent / "lib" / "vis-9.1.2"
+VIS_DIR = Path(pyvis.__file__).parent / "lib" / "vis-9.1.2"
 
 
 class GraphkitNetwork(Network):
@@ -549,9 +562,9 @@ def show(net: Network, *, title: str = "") -> Any:
 
     doc = html.escape(to_html(net, title=title), quote=True)
     return HTML(
-        f'<iframe class="graphkit-viz" sandbox="allow-scripts" srcdoc="{doc}" '
+        f'<div><iframe class="graphkit-viz" sandbox="allow-scripts" srcdoc="{doc}" '
         f'style="width: 100%; height: calc({html.escape(str(net.height))} + 70px); border: 0">'
-        "</iframe>"
+        "</iframe></div>"
     )
 
 
@@ -607,3 +620,72 @@ def case_file(
         Path(path).parent.mkdir(parents=True, exist_ok=True)
         Path(path).write_text(page, encoding="utf-8")
     return page
+
+
+# ---------------------------------------------------------------- a made-up ring
+
+
+@dataclass
+class ExampleRing:
+    """Shaped like the sweep's rings: ``subgraph``, ``members`` (node ids) and ``score``."""
+
+    subgraph: Subgraph
+    members: list[str]
+    score: float
+
+
+def example_ring(nodes: int = 60, *, seed: int = 7) -> ExampleRing:
+    """A made-up ring of ``nodes`` nodes, for trying the renderer without a database.
+
+    Sellers (a fifth of them closed) share devices, cards, emails, phones, addresses and IPs
+    (2-5 sellers each), sell the same brands and refund the same reviewers. Hashes are of
+    made-up text. The members are the ten best-connected sellers.
+
+    >>> ring = example_ring(200)
+    >>> len(ring.subgraph), len(ring.members)
+    (200, 10)
+    """
+    rng = random.Random(seed)
+    graph = Subgraph()
+    n_sellers, n_brands, n_reviewers = nodes * 3 // 10, nodes // 20, nodes * 3 // 20
+    n_identifiers = nodes - n_sellers - n_brands - n_reviewers
+    sellers = [f"s{i}" for i in range(n_sellers)]
+    for i, nid in enumerate(sellers):
+        status = "closed" if rng.random() < 0.2 else "active"
+        graph.add_node(Node(nid, ("Seller",), {"seller_id": f"S{i:05d}", "status": status}))
+
+    def link(start: str, end: str, type_: str) -> None:
+        day = rng.randrange(1, 28)
+        times = {"first_seen": f"2024-01-{day:02d}T09:00:00Z", "last_seen": "2024-06-30T18:00:00Z"}
+        rid = f"r{len(graph.relationships)}"
+        graph.add_relationship(Relationship(rid, type_, start, end, times))
+
+    kinds = ["Device", "PaymentInstrument", "Email", "Phone", "Address", "IP"]
+    for i in range(n_identifiers):
+        label = kinds[i % len(kinds)]
+        digest = hashlib.sha256(f"example:{label}:{i}".encode()).hexdigest()
+        props = {
+            "Device": {"device_id": digest},
+            "PaymentInstrument": {"token": digest, "kind": "card", "bin": "411111",
+                                  "last4": f"{i % 10000:04d}"},
+            "Email": {"hash": digest, "domain": rng.choice(["mail.test", "post.test"])},
+            "Phone": {"hash": digest, "country_code": "44"},
+            "Address": {"hash": digest, "country": "GB", "postcode_prefix": f"E{i % 20}"},
+            "IP": {"ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "version": 4},
+        }[label]  # fmt: skip
+        graph.add_node(Node(f"i{i}", (label,), props))
+        rel_type = {"Device": "USED_DEVICE", "PaymentInstrument": "PAID_WITH",
+                    "Email": "HAS_EMAIL", "Phone": "HAS_PHONE", "Address": "REGISTERED_AT",
+                    "IP": "LOGGED_IN_FROM"}[label]  # fmt: skip
+        for seller in rng.sample(sellers, min(len(sellers), rng.randint(2, 5))):
+            link(seller, f"i{i}", rel_type)
+    for i in range(n_brands):
+        graph.add_node(Node(f"b{i}", ("Brand",), {"brand_id": f"B{i}", "name": f"Brand {i}"}))
+        for seller in rng.sample(sellers, min(len(sellers), rng.randint(3, 8))):
+            link(seller, f"b{i}", "SELLS")
+    for i in range(n_reviewers):
+        graph.add_node(Node(f"v{i}", ("Reviewer",), {"reviewer_id": f"R{i:05d}"}))
+        for seller in rng.sample(sellers, min(len(sellers), rng.randint(1, 3))):
+            link(seller, f"v{i}", "REFUNDED")
+    degree = Counter(end for rel in graph.relationships.values() for end in (rel.start, rel.end))
+    return ExampleRing(graph, sorted(sellers, key=lambda nid: -degree[nid])[:10], score=0.93)
