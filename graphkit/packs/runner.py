@@ -90,27 +90,27 @@ def _fetch(db: Database, query: catalog.Query, values: dict) -> Fetched:
             records.append(record)
         return list(result.keys()), records, False
 
-    return db.read_with(work, timeout=query.meta.timeout_s)
+    return db.read_with(work, timeout=query.meta.timeout_s, notifications_min_severity="OFF")
 
 
 def run(
-    query_id: str,
+    query_id: str | catalog.Query,
     db: Database | None = None,
     *,
     force: bool = False,
     max_estimated_rows: int | None = None,
     **given: Any,
 ) -> pd.DataFrame | Subgraph:
-    """Run the canned query ``query_id`` with ``given`` parameters.
+    """Run the canned query ``query_id`` (an id, or a parsed Query) with ``given`` parameters.
 
     Returns a DataFrame (``output: table``) or a :class:`Subgraph` (``output: subgraph``);
     either way ``.attrs["truncated"]`` says whether ``max_rows`` cut the result short.
     """
-    query = catalog.get(query_id)
+    query = query_id if isinstance(query_id, catalog.Query) else catalog.get(query_id)
     values = params.validate(query.id, query.meta.params, given)
     if db is None:
         with Database() as own:
-            return run(query_id, own, force=force, max_estimated_rows=max_estimated_rows, **values)
+            return run(query, own, force=force, max_estimated_rows=max_estimated_rows, **values)
     if not force:
         check_cost(db, query, values, max_estimated_rows or query.meta.max_estimated_rows)
     columns, records, truncated = _fetch(db, query, values)

@@ -1,0 +1,36 @@
+// ---
+// id: reviews.solicited
+// title: Reviews after the seller messaged or refunded the reviewer
+// description: >
+//   Each row is a seller and a reviewer the seller messaged or refunded, who then reviewed
+//   the seller's products (reviews dated on or after the first contact). Free products
+//   for 5-star reviews are traded this way. Honest look-alike: customer-service messages
+//   and refunds after a complaint, usually followed by low ratings or none.
+//   Example: graphkit query run reviews.solicited --param min_rating=4
+// category: reviews
+// severity: high
+// precision: high
+// params:
+//   min_rating: {type: float, default: 1.0, min: 1.0, max: 5.0, description: minimum average rating of the reviews}
+//   max_contacts: {type: int, default: 100000, min: 1, max: 10000000, description: skip sellers that contacted more reviewers than this}
+// output: table
+// timeout_s: 30
+// max_rows: 100000
+// tags: [reviews, seller, reviewer, messages, refunds]
+// references: []
+// ---
+MATCH (s:Seller)-[c:MESSAGED|REFUNDED]->(r:Reviewer)
+WHERE COUNT { (s)-[:MESSAGED|REFUNDED]->() } <= $max_contacts
+WITH s, r, min(c.first) AS first_contact,
+     sum(CASE type(c) WHEN 'MESSAGED' THEN c.n ELSE 0 END) AS n_messages,
+     sum(CASE type(c) WHEN 'REFUNDED' THEN c.n ELSE 0 END) AS n_refunds,
+     sum(CASE type(c) WHEN 'REFUNDED' THEN c.amount ELSE 0 END) AS refunded
+MATCH (s)-[:LISTS]->(p:Product)<-[rv:REVIEWED]-(r)
+WHERE rv.ts >= first_contact
+WITH s, r, first_contact, n_messages, n_refunds, refunded,
+     count(rv) AS n_reviews, avg(rv.rating) AS avg_rating, min(rv.ts) AS first_review
+WHERE avg_rating >= $min_rating
+RETURN s.seller_id AS seller_id, r.reviewer_id AS reviewer_id, n_messages, n_refunds,
+       round(refunded, 2) AS refunded, n_reviews, round(avg_rating, 2) AS avg_rating,
+       first_contact, first_review
+ORDER BY n_reviews DESC, seller_id, reviewer_id
