@@ -1,0 +1,115 @@
+"""Sync runs, checkpoints and watermarks, kept in Neo4j next to the data they describe.
+
+A run is a ``(:SyncRun {run_id})`` node. Each batch's checkpoint (``offset`` = source records
+consumed, counters, highest watermark) is written **in the same transaction as the batch**,
+so a crash can never apply a batch without its checkpoint or the other way round. A run left
+``running`` is resumed by the next load of that feed with the same source: same update tag,
+same lower watermark, records before ``offset`` skipped.
+
+``(:Watermark {feed})`` holds the highest watermark loaded; ``graphkit sync`` reads only newer
+rows. Cleanup (Cartography style) retires relationships of a snapshot feed that a full load
+did not touch (``lastupdated < update tag``).
+"""
+
+from __future__ import annotations
+
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from typing import Any, LiteralString, cast
+
+import neo4j
+
+from graphkit.db import Database
+from graphkit.ingest.mapping import Mapping
+
+
+@dataclass
+class Run:
+    run_id: str
+    feed: str
+    tag: int
+    mode: str  # load | sync
+    fingerprint: str
+    since: datetime | None = None
+    offset: int = 0
+    rows_read: int = 0
+    rows_written: int = 0
+    rows_quarantined: int = 0
+    rows_skipped: int = 0
+    max_watermark: datetime | None = None
+    resumed: bool = False
+
+
+def _native(value: Any) -> Any:
+    return value.to_native() if hasattr(value, "to_native") else value
+
+
+def watermark(db: Database, feed: str) -> datetime | None:
+    rows = db.read("MATCH (w:Watermark {feed: $feed}) RETURN w.value AS v", {"feed": feed})
+    return _native(rows[0]["v"]) if rows else None
+
+
+def begin(db: Database, feed: str, mode: str, fingerprint: str, since: datetime | None) -> Run:
+    """Resume the feed's interrupted run over the same source, or start a new one."""
+    rows = db.read(
+        "MATCH (r:SyncRun {feed: $feed, status: 'running'}) "
+        "RETURN r ORDER BY r.started_at DESC LIMIT 1",
+        {"feed": feed},
+    )
+    if rows:
+        old = {k: _native(v) for k, v in rows[0]["r"].items()}
+        if old.get("mode") == mode and old.get("fingerprint") == fingerprint:
+            fields = {k: old[k] for k in Run.__dataclass_fields__ if k in old}
+            return Run(**fields, tag=old["update_tag"], resumed=True)
+        db.write(
+            "MATCH (r:SyncRun {run_id: $id}) SET r.status = 'abandoned', r.ended_at = $now",
+            {"id": old["run_id"], "now": datetime.now(UTC)},
+        )
+    tag = time.time_ns() // 1_000_000
+    run = Run(f"{feed}-{tag}", feed, tag, mode, fingerprint, since)
+    db.write(
+        "CREATE (r:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: $mode, "
+        "fingerprint: $fp, since: $since, started_at: $now, status: 'running', offset: 0, "
+        "rows_read: 0, rows_written: 0, rows_quarantined: 0, rows_skipped: 0})",
+        {"id": run.run_id, "feed": feed, "tag": tag, "mode": mode, "fp": fingerprint,
+         "since": since, "now": datetime.now(UTC)},
+    )  # fmt: skip
+    return run
+
+
+def save(tx: neo4j.ManagedTransaction, run: Run) -> None:
+    """Write the run's checkpoint inside the batch's own transaction."""
+    tx.run(
+        "MATCH (r:SyncRun {run_id: $id}) SET r.offset = $offset, r.rows_read = $read, "
+        "r.rows_written = $written, r.rows_quarantined = $bad, r.rows_skipped = $skipped, "
+        "r.max_watermark = $wm",
+        id=run.run_id, offset=run.offset, read=run.rows_read, written=run.rows_written,
+        bad=run.rows_quarantined, skipped=run.rows_skipped, wm=run.max_watermark,
+    ).consume()  # fmt: skip
+
+
+def finish(db: Database, run: Run, status: str) -> None:
+    """Close the run and move the feed's watermark forward (never back)."""
+    db.write(
+        "MATCH (r:SyncRun {run_id: $id}) SET r.status = $status, r.ended_at = $now "
+        "WITH r WHERE $wm IS NOT NULL "
+        "MERGE (w:Watermark {feed: $feed}) "
+        "SET w.value = CASE WHEN w.value >= $wm THEN w.value ELSE $wm END, w.update_tag = $tag",
+        {"id": run.run_id, "status": status, "now": datetime.now(UTC), "wm": run.max_watermark,
+         "feed": run.feed, "tag": run.tag},
+    )  # fmt: skip
+
+
+def cleanup(db: Database, mapping: Mapping, run: Run) -> int:
+    """Delete the feed's relationships that this full load did not touch; return how many."""
+    deleted = 0
+    for rel_type in dict.fromkeys(r.type for r in mapping.relationships):
+        # The type comes from the validated mapping (a plain identifier), never from data.
+        cypher = (
+            f"MATCH ()-[r:`{rel_type}`]->() WHERE r.source = $feed AND r.lastupdated < $tag "
+            "DELETE r RETURN count(*) AS n"
+        )
+        rows = db.write(cast(LiteralString, cypher), {"feed": mapping.feed, "tag": run.tag})
+        deleted += rows[0]["n"]
+    return deleted

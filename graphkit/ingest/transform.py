@@ -1,0 +1,254 @@
+"""Validate and normalise raw records into graph-ready rows, or quarantine them.
+
+Rules, per column of the mapping: ``required``, ``type`` (string, int, float, bool, datetime,
+or an identifier kind hashed by :mod:`graphkit.identity`), ``min``/``max``, ``enum``,
+``max_length`` and ``pattern``. Every string is also refused when it holds NUL bytes or
+invalid UTF-8. Strings that look like Cypher are ordinary data: they reach Neo4j only as
+parameters, so they load verbatim. Unknown columns are ignored with one warning per run
+(``unknown_columns: quarantine`` in a mapping quarantines such rows instead). A key seen twice
+in one run with identical values is skipped; with different values the later one is
+quarantined ("first wins").
+
+>>> from graphkit.ingest.mapping import load_mapping, MAPPINGS_DIR
+>>> from graphkit.identity import Hasher
+>>> t = Transformer(load_mapping(MAPPINGS_DIR / "brands.yaml"), Hasher("k"))
+>>> row = t.row("x:2", {"brand_id": "B1", "name": "Acme", "updated_at": "2024-01-02T03:04Z"})
+>>> row["name"], row["registered_at"], row["updated_at"].isoformat()
+('Acme', None, '2024-01-02T03:04:00+00:00')
+>>> t.row("x:3", {"brand_id": "B2", "updated_at": "yesterday"}).reason
+'missing required value'
+"""
+
+from __future__ import annotations
+
+import logging
+import math
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from decimal import Decimal
+from typing import Any
+
+from graphkit.identity import Hasher, InvalidIdentifier
+from graphkit.ingest.mapping import Column, ColumnType, Mapping
+from graphkit.ingest.sources import Problem
+
+log = logging.getLogger("graphkit.ingest")
+TRUE = {"true", "t", "1", "yes", "y"}
+FALSE = {"false", "f", "0", "no", "n"}
+TYPED = (int, float, Decimal, datetime)
+
+
+@dataclass
+class Bad:
+    """A quarantined record: where it was, which field, why, and the raw record."""
+
+    locator: str
+    field: str | None
+    reason: str
+    raw: Any
+
+
+@dataclass
+class Batch:
+    """Transformed rows of one batch and what it cost in source records."""
+
+    rows: list[dict[str, Any]] = field(default_factory=list)
+    locators: list[str] = field(default_factory=list)  # per good row
+    raws: list[Any] = field(default_factory=list)  # per good row, for late quarantine
+    bad: list[Bad] = field(default_factory=list)
+    read: int = 0
+    skipped: int = 0
+
+
+class Invalid(ValueError):
+    """A value that breaks a column rule."""
+
+
+def _text(value: Any, col: Column) -> str | None:
+    if isinstance(value, str):
+        if not value.isascii():
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                raise Invalid("invalid UTF-8 encoding") from None
+        if "\x00" in value:
+            raise Invalid("NUL byte in value")
+        if len(value) > col.max_length:
+            raise Invalid(f"oversized value: {len(value)} > max_length {col.max_length}")
+        value = value.strip()
+        return value or None
+    return None if value is None else str(value)
+
+
+def _datetime(value: Any) -> datetime:
+    if not isinstance(value, datetime):
+        try:
+            value = datetime.fromisoformat(value)
+        except (TypeError, ValueError):
+            raise Invalid("bad datetime (want ISO 8601)") from None
+    return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _int(value: Any) -> int:
+    if isinstance(value, bool):
+        raise Invalid("bad integer")
+    try:
+        number = float(value) if isinstance(value, str) and "." in value else value
+        if isinstance(number, float | Decimal) and number != int(number):
+            raise ValueError
+        return int(number)
+    except (TypeError, ValueError, OverflowError):
+        raise Invalid("bad integer") from None
+
+
+def _float(value: Any) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise Invalid("bad number") from None
+    if not math.isfinite(number) or isinstance(value, bool):
+        raise Invalid("bad number")
+    return number
+
+
+def _bool(value: Any) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in TRUE or text in FALSE:
+        return text in TRUE
+    raise Invalid("bad boolean")
+
+
+def _converter(name: str, col: Column, hasher: Hasher) -> Callable[[Any, dict], Any]:
+    """One function per column: raw value (and the raw record) -> normalised value."""
+    pattern = re.compile(col.pattern) if col.pattern else None
+    keep_typed = col.type in (
+        ColumnType.int,
+        ColumnType.float,
+        ColumnType.bool,
+        ColumnType.datetime,
+    )
+    enum = set(col.enum) if col.enum else None
+    simple: dict[ColumnType, Callable[[Any], Any]] = {
+        ColumnType.int: _int, ColumnType.float: _float, ColumnType.bool: _bool,
+        ColumnType.datetime: _datetime, ColumnType.string: lambda v: v,
+        ColumnType.email: hasher.email, ColumnType.ip: hasher.ip,
+        ColumnType.card: hasher.card, ColumnType.iban: hasher.iban,
+    }  # fmt: skip
+
+    def convert(raw_value: Any, record: dict) -> Any:
+        typed = raw_value if keep_typed and isinstance(raw_value, TYPED) else None
+        if typed is None and raw_value is not None and not isinstance(raw_value, str):
+            raw_value = str(raw_value)
+        text = None if typed is not None else _text(raw_value, col)
+        if typed is None and text is None:
+            if col.required:
+                raise Invalid("missing required value")
+            return None
+        if text is not None and pattern and not pattern.match(text):
+            raise Invalid(f"does not match pattern {col.pattern}")
+        if text is not None and enum and text not in enum:
+            raise Invalid(f"not one of {sorted(enum)}")
+        value_in = typed if typed is not None else text
+        try:
+            if col.type in (ColumnType.phone, ColumnType.address):
+                context = str(record.get(col.context) or "").strip().upper() or None
+                method = hasher.phone if col.type == ColumnType.phone else hasher.address
+                value = method(str(value_in), context)
+            else:
+                value = simple[col.type](value_in)
+        except InvalidIdentifier as exc:
+            raise Invalid(str(exc)) from None
+        if isinstance(value, int | float) and not isinstance(value, bool):
+            if col.min is not None and value < col.min:
+                raise Invalid(f"{value} is below the minimum {col.min:g}")
+            if col.max is not None and value > col.max:
+                raise Invalid(f"{value} is above the maximum {col.max:g}")
+        return value
+
+    convert.__name__ = f"convert_{name}"
+    return convert
+
+
+class Transformer:
+    """Turns raw records of one feed into rows; remembers keys to catch conflicting duplicates.
+
+    ``since``: records whose watermark is not newer are skipped (incremental sync).
+    ``dedupe_limit`` bounds memory: beyond it the key memory starts afresh.
+    """
+
+    def __init__(
+        self,
+        mapping: Mapping,
+        hasher: Hasher,
+        *,
+        since: datetime | None = None,
+        dedupe_limit: int = 2_000_000,
+    ):
+        self.mapping = mapping
+        self.since = since
+        self.dedupe_limit = dedupe_limit
+        self.names = set(mapping.columns)
+        self.converters = [
+            (name, _converter(name, col, hasher)) for name, col in mapping.columns.items()
+        ]
+        self.seen: dict[tuple, int] = {}
+        self.unknown_columns: set[str] = set()
+        self.duplicates = 0
+
+    def row(self, locator: str, record: dict[str, Any] | Problem) -> dict[str, Any] | Bad | None:
+        """A good row, a :class:`Bad` record, or None when the record is skipped."""
+        if isinstance(record, Problem):
+            return Bad(locator, None, record.reason, record.raw)
+        m = self.mapping
+        unknown = record.keys() - self.names
+        if unknown:
+            if m.unknown_columns == "quarantine":
+                return Bad(locator, sorted(unknown)[0], "unknown column", record)
+            if not unknown <= self.unknown_columns:
+                self.unknown_columns |= unknown
+                log.warning("feed %s: ignoring unknown column(s) %s", m.feed, sorted(unknown))
+        out: dict[str, Any] = {}
+        for name, convert in self.converters:
+            try:
+                out[name] = convert(record.get(name), record)
+            except Invalid as exc:
+                return Bad(locator, name, str(exc), record)
+        if self.since is not None and out[m.watermark] <= self.since:
+            return None
+        for group in m.require_one_of:
+            if all(out[c] is None for c in group):
+                return Bad(locator, group[0], f"one of {', '.join(group)} is required", record)
+        return self._dedupe(locator, record, out)
+
+    def _dedupe(self, locator: str, record: dict, out: dict[str, Any]) -> dict | Bad | None:
+        key = tuple(out[k] for k in self.mapping.key)
+        digest = hash(tuple(map(str, record.values())))
+        previous = self.seen.get(key)
+        if previous is None:
+            if len(self.seen) >= self.dedupe_limit:
+                self.seen.clear()
+            self.seen[key] = digest
+            return out
+        self.duplicates += 1
+        if previous == digest:
+            return None
+        return Bad(locator, self.mapping.key[0], "duplicate key with conflicting values", record)
+
+    def batch(self, records: Iterable[tuple[str, dict[str, Any] | Problem]]) -> Batch:
+        batch = Batch()
+        for locator, record in records:
+            batch.read += 1
+            result = self.row(locator, record)
+            if result is None:
+                batch.skipped += 1
+            elif isinstance(result, Bad):
+                batch.bad.append(result)
+            else:
+                batch.rows.append(result)
+                batch.locators.append(locator)
+                batch.raws.append(record)
+        return batch

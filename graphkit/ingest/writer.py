@@ -1,0 +1,204 @@
+"""One parameterised ``UNWIND $rows AS row MERGE ...`` statement per mapping.
+
+Labels, relationship types and property names come from the validated mapping (plain
+identifiers, backquoted anyway); row data and enum values only ever travel as parameters.
+Nodes in ``match`` mode are looked up first; rows whose referenced node does not exist write
+nothing and come back as ``(row index, missing aliases)`` for the quarantine.
+
+Aggregates are idempotent: ``min``/``max`` keep the extreme, ``sum`` and ``events.count``
+only count an event id not yet in ``events.list``.
+
+>>> from graphkit.ingest.mapping import load_mapping, MAPPINGS_DIR
+>>> cypher = compile_statement(load_mapping(MAPPINGS_DIR / "reviews.yaml")).cypher
+>>> for line in cypher.splitlines():
+...     print(line[:72].rstrip())
+UNWIND $rows AS row
+OPTIONAL MATCH (`reviewer`:`Reviewer` {`reviewer_id`: row.`reviewer_id`}
+OPTIONAL MATCH (`product`:`Product` {`product_id`: row.`product_id`})
+WITH `row`, `reviewer`, `product`, [`reviewer` IS NULL AND row.`reviewer
+CALL (`row`, `reviewer`, `product`, missing) {
+  WITH * WHERE NOT true IN missing
+  MERGE (`reviewer`)-[r0:`REVIEWED` {`review_id`: row.`review_id`}]->(`p
+  SET r0.`rating` = row.`rating`, r0.`ts` = row.`ts`, r0.`verified` = ro
+}
+WITH row, missing WHERE true IN missing
+RETURN row._i AS i, missing
+"""
+
+from __future__ import annotations
+
+import textwrap
+from dataclasses import dataclass, field
+from typing import Any
+
+import neo4j
+
+from graphkit.ingest.mapping import Mapping, Node, Relationship
+
+
+def q(name: str) -> str:
+    """Backquote a (validated) identifier."""
+    return f"`{name}`"
+
+
+def ref(r: str) -> str:
+    """``email.hash`` -> ``row.`email`.`hash```."""
+    return "row." + ".".join(q(part) for part in r.split("."))
+
+
+def root_column(r: str) -> str:
+    return r.partition(".")[0]
+
+
+@dataclass
+class Statement:
+    """The compiled Cypher, its constant parameters and the aliases it may report missing."""
+
+    cypher: str
+    params: dict[str, Any] = field(default_factory=dict)
+    checked: list[str] = field(default_factory=list)
+
+    def run(self, tx: neo4j.ManagedTransaction, rows: list[dict], tag: int, feed: str) -> list:
+        """Write ``rows``; return ``[(row index, [missing aliases])]`` for unknown references."""
+        params = {**self.params, "rows": rows, "tag": tag, "feed": feed}
+        result = tx.run(self.cypher, params)  # type: ignore[arg-type]
+        if not self.checked:
+            result.consume()
+            return []
+        return [
+            (
+                record["i"],
+                [a for a, gone in zip(self.checked, record["missing"], strict=True) if gone],
+            )
+            for record in result
+        ]
+
+
+def _optional(mapping: Mapping, r: str) -> bool:
+    return not mapping.columns[root_column(r)].required
+
+
+def _key(node: Node) -> str:
+    (_, case), *_ = node.variants()
+    return next(iter(case.key.values()))
+
+
+def _set_node(alias: str, node: Node) -> str:
+    items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in node.properties.items()]
+    items += [f"{q(alias)}.lastupdated = $tag", f"{q(alias)}.source = $feed"]
+    return "SET " + ", ".join(items)
+
+
+def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) -> str:
+    """Look up an existing node (``switch``: one UNION branch per label)."""
+    if not node.switch:
+        (_, case), *_ = node.variants()
+        (prop, r), *_ = case.key.items()
+        match = "OPTIONAL MATCH" if optional else "MATCH"
+        return f"{match} ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}})"
+    branches = []
+    for i, (value, case) in enumerate(node.variants()):
+        params[f"{alias}_{i}"] = value
+        (prop, r), *_ = case.key.items()
+        branches.append(
+            f"WITH row WHERE row.{q(node.switch)} = ${alias}_{i} "
+            f"MATCH ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}}) RETURN {q(alias)}"
+        )
+    call = "OPTIONAL CALL" if optional else "CALL"
+    return f"{call} (row) {{ " + " UNION ".join(branches) + " }"
+
+
+def _merge_node(mapping: Mapping, alias: str, node: Node) -> str:
+    (prop, r), *_ = node.key.items()  # type: ignore[union-attr]
+    merge = f"MERGE ({q(alias)}:{q(node.label)} {{{q(prop)}: {ref(r)}}}) " + _set_node(alias, node)
+    if not _optional(mapping, r):
+        return merge + "\nWITH *"
+    return (
+        f"OPTIONAL CALL (row) {{ WITH row WHERE {ref(r)} IS NOT NULL {merge} RETURN {q(alias)} }}"
+    )
+
+
+def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
+    v = f"r{n}"
+    key = ""
+    if rel.key:
+        (prop, r), *_ = rel.key.items()
+        key = f" {{{q(prop)}: {ref(r)}}}"
+    lines = [f"MERGE ({q(rel.from_)})-[{v}:{q(rel.type)}{key}]->({q(rel.to)})"]
+    if rel.events:
+        lines.append(
+            f"WITH *, NOT coalesce({ref(rel.events.id)} IN {v}.{q(rel.events.list)}, false)"
+            f" AS fresh{n}"
+        )
+    sets = []
+    for prop, spec in rel.props().items():
+        target, value = f"{v}.{q(prop)}", ref(spec.value)
+        sets.append(
+            {
+                "set": f"{target} = {value}",
+                "min": f"{target} = CASE WHEN {value} IS NULL OR {target} <= {value} "
+                f"THEN {target} ELSE {value} END",
+                "max": f"{target} = CASE WHEN {value} IS NULL OR {target} >= {value} "
+                f"THEN {target} ELSE {value} END",
+                "sum": f"{target} = coalesce({target}, 0) + "
+                f"CASE WHEN fresh{n} THEN coalesce({value}, 0) ELSE 0 END",
+            }[spec.agg]
+        )
+    sets += [f"{v}.lastupdated = $tag", f"{v}.source = $feed"]
+    lines.append("SET " + ", ".join(sets))
+    if rel.events:
+        ids = f"{v}.{q(rel.events.list)}"
+        lines.append(
+            f"SET {ids} = CASE WHEN fresh{n} THEN coalesce({ids}, []) + {ref(rel.events.id)} "
+            f"ELSE {ids} END"
+        )
+        lines.append(f"SET {v}.{q(rel.events.count)} = size({ids})")
+    ends = [e for e in (rel.from_, rel.to) if _node_optional(mapping, e)]
+    if not ends:
+        return "\n".join([*lines, "WITH *"])
+    guard = " AND ".join(f"{q(e)} IS NOT NULL" for e in ends)
+    scope = ", ".join(q(x) for x in ["row", *dict.fromkeys([rel.from_, rel.to])])
+    body = " ".join(lines)
+    return f"CALL ({scope}) {{ WITH * WHERE {guard} {body} }}"
+
+
+def _node_optional(mapping: Mapping, alias: str) -> bool:
+    node = mapping.nodes[alias]
+    return node.mode == "merge" and _optional(mapping, _key(node))
+
+
+def _retire(rel: Relationship) -> str:
+    """Delete this row's older relationships of the type from the snapshot node."""
+    anchor = rel.snapshot_of or ""
+    pattern = f"-[old:{q(rel.type)}]->()" if anchor == rel.from_ else f"<-[old:{q(rel.type)}]-()"
+    return (
+        f"CALL ({q(anchor)}) {{ MATCH ({q(anchor)}){pattern} "
+        "WHERE old.source = $feed AND old.lastupdated < $tag DELETE old }"
+    )
+
+
+def compile_statement(mapping: Mapping) -> Statement:
+    """Build the one write statement for ``mapping``."""
+    params: dict[str, Any] = {}
+    checked = [a for a, n in mapping.nodes.items() if n.mode == "match"]
+    merged = [a for a, n in mapping.nodes.items() if n.mode == "merge"]
+    lines = ["UNWIND $rows AS row"]
+    lines += [_match_node(a, mapping.nodes[a], params, optional=True) for a in checked]
+    write = [_merge_node(mapping, a, mapping.nodes[a]) for a in merged]
+    write += [_relationship(mapping, i, rel) for i, rel in enumerate(mapping.relationships)]
+    if mapping.mode == "snapshot":
+        retired = {(r.type, r.snapshot_of): r for r in mapping.relationships if r.snapshot_of}
+        write += [_retire(r) for r in retired.values()]
+    write[-1] = write[-1].removesuffix("\nWITH *")  # a query or unit subquery cannot end so
+    if not checked:
+        return Statement("\n".join(lines + write), params)
+    scope = ", ".join(q(x) for x in ["row", *checked])
+    missing = ", ".join(
+        f"{q(a)} IS NULL AND {ref(_key(mapping.nodes[a]))} IS NOT NULL" for a in checked
+    )
+    lines.append(f"WITH {scope}, [{missing}] AS missing")
+    body = textwrap.indent("\n".join(["WITH * WHERE NOT true IN missing", *write]), "  ")
+    lines.append(f"CALL ({scope}, missing) {{\n{body}\n}}")
+    lines.append("WITH row, missing WHERE true IN missing")
+    lines.append("RETURN row._i AS i, missing")
+    return Statement("\n".join(lines), params, checked)
