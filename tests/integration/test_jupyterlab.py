@@ -1,0 +1,162 @@
+"""graphkit graphs draw inside JupyterLab output cells (pyvis's own output stays blank there).
+
+Starts JupyterLab on loopback with a token in a temp dir, opens each notebook in ``NOTEBOOKS``
+in headless Chromium (only the lab's own origin reachable), runs all cells from the Run menu
+and checks every ``graphkit.viz.show`` iframe: physics stabilised, a canvas exists, and
+vis-network holds as many nodes as ``window.graphkitStats`` says.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+import shutil
+import socket
+import subprocess
+import sys
+import time
+import urllib.request
+from collections.abc import Iterator
+from pathlib import Path
+
+import nbformat
+import pytest
+
+from graphkit import browser
+
+pytestmark = [pytest.mark.browser, pytest.mark.slow]
+
+REPO = Path(__file__).resolve().parents[2]
+ARTIFACTS = REPO / "artifacts" / "viz"
+SCRATCH_CELLS = [
+    "from graphkit import viz\nfrom graphkit.packs.result import Node, Relationship, Subgraph",
+    "g = Subgraph()\n"
+    "for i in range(4):\n"
+    "    g.add_node(Node(f's{i}', ('Seller',), {'seller_id': f'S{i}'}))\n"
+    "    g.add_relationship(Relationship(f'r{i}', 'USED_DEVICE', f's{i}', 'd', {}))\n"
+    "g.add_node(Node('d', ('Device',), {'device_id': 'dev-0001'}))\n"
+    "g.add_node(Node('b', ('Brand',), {'brand_id': 'B1', 'name': 'Acme'}))\n"
+    "g.add_relationship(Relationship('sb', 'SELLS', 's0', 'b', {}))",
+    "viz.show(viz.render(g, highlight=['S0'], height='400px'))",
+]
+# (notebook, expected node count per graph); None is the scratch notebook above.
+# The analyst notebooks join here, e.g. (REPO / "notebooks/01-....ipynb", None).
+NOTEBOOKS: list[tuple[Path | None, list[int] | None]] = [(None, [6])]
+
+
+def _free_port() -> int:
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return sock.getsockname()[1]
+
+
+@pytest.fixture(scope="module")
+def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
+    """A JupyterLab server: yields (notebook URL template with token, its root directory)."""
+    home = tmp_path_factory.mktemp("lab")
+    root = home / "notebooks"
+    root.mkdir()
+    user_settings = {
+        # Render every cell, also those scrolled out of view; never ask about fetching news.
+        "notebook-extension/tracker": {"windowingMode": "none"},
+        "apputils-extension/notification": {"fetchNews": "false"},
+    }
+    for name, values in user_settings.items():
+        path = home / "settings" / "@jupyterlab" / f"{name}.jupyterlab-settings"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(json.dumps(values))
+    port, token = _free_port(), secrets.token_hex(16)
+    env = {
+        **os.environ,
+        "PATH": f"{Path(sys.executable).parent}{os.pathsep}{os.environ['PATH']}",
+        "PYTHONPATH": str(REPO),  # the kernel imports the graphkit under test
+        "JUPYTER_RUNTIME_DIR": str(home / "runtime"),
+    }
+    command = [
+        sys.executable, "-m", "jupyterlab", "--no-browser", "--ServerApp.ip=127.0.0.1",
+        f"--ServerApp.port={port}", f"--IdentityProvider.token={token}",
+        f"--ServerApp.root_dir={root}", f"--LabApp.user_settings_dir={home / 'settings'}",
+        f"--LabApp.workspaces_dir={home / 'workspaces'}", "--LabApp.news_url=",
+        "--LabApp.check_for_updates_class=jupyterlab.NeverCheckForUpdate",
+        "--LabApp.extension_manager=readonly",
+        *(["--allow-root"] if os.geteuid() == 0 else []),
+    ]  # fmt: skip
+    log = (home / "lab.log").open("w")
+    server = subprocess.Popen(command, env=env, stdout=log, stderr=subprocess.STDOUT)
+    base = f"http://127.0.0.1:{port}"
+    try:
+        deadline = time.monotonic() + 60
+        while True:
+            try:
+                urllib.request.urlopen(f"{base}/api/status?token={token}", timeout=2)
+                break
+            except OSError:
+                if server.poll() is not None or time.monotonic() > deadline:
+                    pytest.fail("JupyterLab did not start:\n" + (home / "lab.log").read_text())
+                time.sleep(0.3)
+        yield f"{base}/lab/tree/{{name}}?token={token}", root
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
+
+
+def _scratch_notebook(path: Path) -> Path:
+    notebook = nbformat.v4.new_notebook()
+    notebook.cells = [nbformat.v4.new_code_cell(source) for source in SCRATCH_CELLS]
+    notebook.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3",
+                                       "language": "python"}  # fmt: skip
+    nbformat.write(notebook, path)
+    return path
+
+
+def graphs_in_lab(chromium, lab: tuple[str, Path], notebook: Path, timeout_s: float = 180):
+    """Run ``notebook`` in JupyterLab; return each graphkit iframe's stats after it stabilised."""
+    url, root = lab
+    shutil.copy(notebook, root / notebook.name)
+    tab = browser.open_guarded(
+        chromium, url.format(name=notebook.name), allow=(url.split("/lab/")[0],),
+        viewport=(1280, 1600),
+    )  # fmt: skip
+    page = tab.page
+    page.locator(".jp-Notebook .jp-Cell").first.wait_for(timeout=60_000)
+    page.locator("#jp-main-statusbar").get_by_text("Idle").wait_for(timeout=60_000)
+    page.get_by_role("menuitem", name="Run", exact=True).click()
+    page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
+
+    deadline = time.monotonic() + timeout_s
+    while not (frames := [f for f in page.frames if f.url == "about:srcdoc"]):
+        assert time.monotonic() < deadline, "no graphkit output appeared"
+        page.wait_for_timeout(200)
+    stats = []
+    for frame in frames:
+        browser.wait_stable(frame, timeout_s)
+        stats.append({
+            **frame.evaluate("window.graphkitStats"),
+            "drawn": frame.evaluate("window.graphkitNetwork.body.data.nodes.length"),
+            "canvases": frame.evaluate("document.querySelectorAll('canvas').length"),
+        })  # fmt: skip
+    ARTIFACTS.mkdir(parents=True, exist_ok=True)
+    page.screenshot(path=ARTIFACTS / f"jupyterlab-{notebook.stem}.png")
+    errors = page.locator(".jp-OutputArea-output[data-mime-type='application/vnd.jupyter.stderr']")
+    assert errors.count() == 0, errors.all_inner_texts()
+    assert tab.blocked == [], tab.blocked
+    return stats
+
+
+@pytest.fixture(scope="module")
+def chromium() -> Iterator:
+    with browser.chromium() as instance:
+        yield instance
+
+
+@pytest.mark.parametrize("notebook, expected", NOTEBOOKS, ids=lambda v: getattr(v, "stem", v))
+def test_graphs_draw_in_jupyterlab(chromium, lab, tmp_path, notebook, expected):
+    notebook = notebook or _scratch_notebook(tmp_path / "viz-scratch.ipynb")
+    stats = graphs_in_lab(chromium, lab, notebook)
+    assert stats, "the notebook showed no graph"
+    for graph in stats:
+        assert graph["drawn"] == graph["nodes"] > 0 and graph["canvases"] >= 1
+    if expected is not None:
+        assert [graph["nodes"] for graph in stats] == expected
