@@ -22,7 +22,9 @@ Format = Literal["table", "csv", "json"]
 
 
 def _plain(value: Any) -> Any:
-    """JSON-safe values: timestamps as ISO 8601, tuples as lists, NaN as null."""
+    """JSON-safe values: timestamps as ISO 8601, tuples as lists, NaN and NaT as null."""
+    if value is pd.NaT:
+        return None
     if isinstance(value, dt.datetime | dt.date | dt.time):
         return value.isoformat()
     if isinstance(value, list | tuple):

@@ -44,7 +44,7 @@ def test_catalog_headers_are_valid_and_ids_unique() -> None:
 @pytest.mark.parametrize("query_id", QUERY_IDS)
 def test_every_query_respects_benign_and_degree_cap(query_id: str) -> None:
     query = catalog.get(query_id)
-    if any(rel in query.cypher for rel in IDENTIFIER_RELS) or query.pack == "dossier":
+    if any(rel in query.cypher for rel in IDENTIFIER_RELS) or query.meta.output == "subgraph":
         assert "max_identifier_degree" in query.meta.params
         assert re.search(r"NOT coalesce\(\w+\.benign, false\)", query.cypher)
 

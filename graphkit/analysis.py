@@ -1,0 +1,180 @@
+"""Rings from query results: link accounts on evidence, take connected components, score them.
+
+Every :class:`Link` carries its evidence (which query found it, the shared identifiers with
+kind, hash prefix, degree, FRAUDAR weight and first/last seen), so every ring score can be
+explained line by line.
+
+>>> links = [Link("S1", "S2", "identity", 1.2, ({"kind": "device"}, {"kind": "payment"})),
+...          Link("S2", "R7", "self-review", 0.5, ({"kind": "phone"},))]
+>>> [ring] = rings_from_links(links)
+>>> ring.sellers, ring.reviewers, ring.id == ring_id(["R7", "S1", "S2"])
+(['S1', 'S2'], ['R7'], True)
+>>> ring.identifier_kinds
+['device', 'payment', 'phone']
+"""
+
+from __future__ import annotations
+
+import hashlib
+import math
+from collections import Counter
+from collections.abc import Iterable, Mapping
+from dataclasses import asdict, dataclass, field
+from typing import Any
+
+import networkx as nx
+
+#: Weight of each score component (each component lies in [0, 1]); see :func:`score_ring`.
+SCORE_WEIGHTS = {
+    "rarity": 2.0,  # FRAUDAR weight of shared identifiers per seller
+    "identifier_kinds": 1.0,  # distinct identifier kinds shared, out of 6
+    "lockstep": 1.0,  # reviewers of the ring reviewing in lockstep
+    "solicitation": 1.0,  # reviewers messaged or refunded, then reviewing
+    "self_review": 1.0,  # reviewers sharing an identifier with the seller they review
+    "closed_ratio": 1.0,  # share of the ring's sellers already closed or suspended
+}
+IDENTIFIER_KINDS = 6
+CLOSED = ("closed", "suspended")
+
+
+def fraudar_weight(degree: int) -> float:
+    """FRAUDAR's column weight: rare identifiers count more than hubs.
+
+    >>> round(fraudar_weight(2), 3), round(fraudar_weight(40), 3)
+    (0.514, 0.263)
+    """
+    return 1.0 / math.log(degree + 5)
+
+
+def ring_id(members: Iterable[str]) -> str:
+    """A stable id derived from the sorted member ids.
+
+    >>> ring_id(["S2", "S1"]) == ring_id(["S1", "S2"])
+    True
+    """
+    digest = hashlib.sha1(",".join(sorted(members)).encode()).hexdigest()
+    return f"ring-{digest[:10]}"
+
+
+def is_seller(account_id: str) -> bool:
+    """Seller ids start with ``S``, reviewer ids with ``R`` (docs/feeds.md)."""
+    return account_id.startswith("S")
+
+
+@dataclass(frozen=True)
+class Link:
+    """Evidence that two accounts belong together.
+
+    ``kind`` is ``identity`` (sellers sharing identifiers), ``self-review``, ``solicited``
+    or ``lockstep``; ``evidence`` holds one dict per shared identifier or per fact.
+    """
+
+    a: str
+    b: str
+    kind: str
+    weight: float
+    evidence: tuple[dict[str, Any], ...] = ()
+
+
+@dataclass
+class Ring:
+    id: str
+    sellers: list[str]
+    reviewers: list[str]
+    links: list[Link]
+    identifier_kinds: list[str]
+    score: float = 0.0
+    breakdown: dict[str, float] = field(default_factory=dict)
+    status_mix: dict[str, int] = field(default_factory=dict)
+    brands: list[str] = field(default_factory=list)
+    rating_deviation: float | None = None
+
+    @property
+    def members(self) -> list[str]:
+        return self.sellers + self.reviewers
+
+    def link_counts(self) -> dict[str, int]:
+        return dict(sorted(Counter(link.kind for link in self.links).items()))
+
+    def to_dict(self) -> dict[str, Any]:
+        data = asdict(self)
+        data["link_counts"] = self.link_counts()
+        return data
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Ring:
+        fields = {k: v for k, v in data.items() if k != "link_counts"}
+        fields["links"] = [
+            Link(**{**link, "evidence": tuple(link["evidence"])}) for link in data["links"]
+        ]
+        return cls(**fields)
+
+
+def rings_from_links(
+    links: Iterable[Link], min_sellers: int = 1, min_members: int = 2
+) -> list[Ring]:
+    """Connected components of the link graph, as unscored rings (largest first)."""
+    graph = nx.Graph()
+    for link in links:
+        if graph.has_edge(link.a, link.b):
+            graph.edges[link.a, link.b]["links"].append(link)
+        else:
+            graph.add_edge(link.a, link.b, links=[link])
+    rings = []
+    for component in nx.connected_components(graph):
+        members = sorted(component)
+        ring_links = [
+            link
+            for _, _, data in graph.subgraph(members).edges(data=True)
+            for link in data["links"]
+        ]
+        kinds = {
+            item["kind"]
+            for link in ring_links
+            if link.kind in ("identity", "self-review")
+            for item in link.evidence
+            if "kind" in item
+        }
+        rings.append(
+            Ring(
+                id=ring_id(members),
+                sellers=[m for m in members if is_seller(m)],
+                reviewers=[m for m in members if not is_seller(m)],
+                links=sorted(ring_links, key=lambda link: (link.kind, link.a, link.b)),
+                identifier_kinds=sorted(kinds),
+            )
+        )
+    return sorted(rings, key=lambda ring: (-len(ring.members), ring.id))
+
+
+def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
+    """Fill in ``score``, ``breakdown`` and ``status_mix`` (returns the same ring).
+
+    Each component lies in [0, 1] and is multiplied by its :data:`SCORE_WEIGHTS` entry:
+    ``rarity`` = summed FRAUDAR weight of identity links per seller (capped at 1),
+    ``identifier_kinds`` = distinct kinds / 6, ``lockstep``/``solicitation``/``self_review`` =
+    share of the ring's reviewers with such a link, ``closed_ratio`` = closed or suspended
+    sellers / sellers.
+    """
+    by_kind: dict[str, list[Link]] = {}
+    for link in ring.links:
+        by_kind.setdefault(link.kind, []).append(link)
+    n_sellers, n_reviewers = max(len(ring.sellers), 1), max(len(ring.reviewers), 1)
+
+    def reviewer_share(kind: str) -> float:
+        touched = {m for link in by_kind.get(kind, []) for m in (link.a, link.b)}
+        return len(touched & set(ring.reviewers)) / n_reviewers
+
+    seller_status = [statuses.get(s) or "unknown" for s in ring.sellers]
+    components = {
+        "rarity": min(1.0, sum(link.weight for link in by_kind.get("identity", [])) / n_sellers),
+        "identifier_kinds": len(ring.identifier_kinds) / IDENTIFIER_KINDS,
+        "lockstep": reviewer_share("lockstep"),
+        "solicitation": reviewer_share("solicited"),
+        "self_review": reviewer_share("self-review"),
+        "closed_ratio": sum(s in CLOSED for s in seller_status) / n_sellers,
+    }
+    ring.breakdown = {k: round(SCORE_WEIGHTS[k] * v, 4) for k, v in components.items()}
+    ring.score = round(sum(ring.breakdown.values()), 4)
+    ring.status_mix = dict(sorted(Counter(seller_status).items()))
+    return ring
