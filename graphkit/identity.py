@@ -86,8 +86,8 @@ def normalise_phone(raw: str, region: str | None) -> str:
     """E.164 for a valid number, with ``region`` (ISO country) for national formats."""
     try:
         number = phonenumbers.parse(raw, (region or "").upper() or None)
-    except phonenumbers.NumberParseException as exc:
-        raise InvalidIdentifier(f"unparseable phone number ({exc.error_type.name})") from None
+    except phonenumbers.NumberParseException:
+        raise InvalidIdentifier("unparseable phone number") from None
     if not phonenumbers.is_valid_number(number):
         raise InvalidIdentifier("not a valid phone number for its country")
     return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)

@@ -217,6 +217,8 @@ class Transformer:
                 out[name] = convert(record.get(name), record)
             except Invalid as exc:
                 return Bad(locator, name, str(exc), record)
+            except (ValueError, TypeError, ArithmeticError) as exc:  # a value no rule foresaw
+                return Bad(locator, name, f"unreadable value ({type(exc).__name__})", record)
         if self.since is not None and out[m.watermark] <= self.since:
             return None
         for group in m.require_one_of:
