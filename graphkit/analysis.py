@@ -26,12 +26,14 @@ import networkx as nx
 
 #: Weight of each score component (each component lies in [0, 1]); see :func:`score_ring`.
 SCORE_WEIGHTS = {
-    "rarity": 2.0,  # FRAUDAR weight of shared identifiers per seller
+    "rarity": 1.0,  # FRAUDAR weight of the shared identifiers
     "identifier_kinds": 1.0,  # distinct identifier kinds shared, out of 6
+    "linked_sellers": 1.0,  # how many seller accounts the links join
+    "brands": 1.0,  # niche brands co-sold by the ring's sellers
     "lockstep": 1.0,  # reviewers of the ring reviewing in lockstep
     "solicitation": 1.0,  # reviewers messaged or refunded, then reviewing
     "self_review": 1.0,  # reviewers sharing an identifier with the seller they review
-    "closed_ratio": 1.0,  # share of the ring's sellers already closed or suspended
+    "closed_ratio": 0.5,  # share of the ring's sellers already closed or suspended
 }
 IDENTIFIER_KINDS = 6
 CLOSED = ("closed", "suspended")
@@ -65,8 +67,9 @@ def is_seller(account_id: str) -> bool:
 class Link:
     """Evidence that two accounts belong together.
 
-    ``kind`` is ``identity`` (sellers sharing identifiers), ``self-review``, ``solicited``
-    or ``lockstep``; ``evidence`` holds one dict per shared identifier or per fact.
+    ``kind`` is ``identity`` (sellers sharing identifiers), ``brand`` (sellers co-selling
+    niche brands), ``self-review``, ``solicited`` or ``lockstep``; ``evidence`` holds one
+    dict per shared identifier, per shared brand or per fact.
     """
 
     a: str
@@ -151,10 +154,15 @@ def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
     """Fill in ``score``, ``breakdown`` and ``status_mix`` (returns the same ring).
 
     Each component lies in [0, 1] and is multiplied by its :data:`SCORE_WEIGHTS` entry:
-    ``rarity`` = summed FRAUDAR weight of identity links per seller (capped at 1),
-    ``identifier_kinds`` = distinct kinds / 6, ``lockstep``/``solicitation``/``self_review`` =
-    share of the ring's reviewers with such a link, ``closed_ratio`` = closed or suspended
-    sellers / sellers.
+    ``rarity`` = summed FRAUDAR weight of identity and self-review links / 2 (two rare shared
+    identifiers saturate it), ``identifier_kinds`` = distinct kinds / 6, ``linked_sellers`` =
+    (sellers - 1) / 4, ``brands`` = summed brand-link weight / sellers,
+    ``lockstep``/``solicitation``/``self_review`` = share of the ring's reviewers with such a
+    link, ``closed_ratio`` = closed or suspended sellers / sellers. Capped at 1 each.
+
+    >>> ring = rings_from_links([Link("S1", "S2", "identity", 0.51, ({"kind": "ip"},))])[0]
+    >>> score_ring(ring, {"S1": "active", "S2": "closed"}).score
+    0.9217
     """
     by_kind: dict[str, list[Link]] = {}
     for link in ring.links:
@@ -166,15 +174,23 @@ def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
         return len(touched & set(ring.reviewers)) / n_reviewers
 
     seller_status = [statuses.get(s) or "unknown" for s in ring.sellers]
+
+    def weight(*kinds: str) -> float:
+        return sum(link.weight for kind in kinds for link in by_kind.get(kind, []))
+
     components = {
-        "rarity": min(1.0, sum(link.weight for link in by_kind.get("identity", [])) / n_sellers),
+        "rarity": weight("identity", "self-review") / 2,
         "identifier_kinds": len(ring.identifier_kinds) / IDENTIFIER_KINDS,
+        "linked_sellers": (len(ring.sellers) - 1) / 4,
+        "brands": weight("brand") / n_sellers,
         "lockstep": reviewer_share("lockstep"),
         "solicitation": reviewer_share("solicited"),
         "self_review": reviewer_share("self-review"),
         "closed_ratio": sum(s in CLOSED for s in seller_status) / n_sellers,
     }
-    ring.breakdown = {k: round(SCORE_WEIGHTS[k] * v, 4) for k, v in components.items()}
+    ring.breakdown = {
+        k: round(SCORE_WEIGHTS[k] * min(1.0, max(0.0, v)), 4) for k, v in components.items()
+    }
     ring.score = round(sum(ring.breakdown.values()), 4)
     ring.status_mix = dict(sorted(Counter(seller_status).items()))
     return ring

@@ -38,27 +38,12 @@ def load_truth(truth_dir: Path) -> Truth:
     """Read ``graphkit synth``'s ground truth into a :class:`Truth`."""
     from graphkit.synth import read_truth
 
-    raw: Any = read_truth(truth_dir)
-    rings = raw["rings"] if isinstance(raw, Mapping) else raw.rings
-    benign = raw["benign_lookalikes"] if isinstance(raw, Mapping) else raw.benign_lookalikes
+    raw = read_truth(truth_dir)
     members: dict[str, set[str]] = {}
-    for ring in rings:
-        get = ring.get if isinstance(ring, Mapping) else lambda k, r=ring: getattr(r, k, [])
-        ids = {*get("sellers"), *get("reviewers")}
-        members.setdefault(get("archetype"), set()).update(ids)
-    return Truth(members, _account_ids(benign))
-
-
-def _account_ids(benign: Any) -> set[str]:
-    """Benign look-alikes as account ids, whether given as ids or grouped records."""
-    ids: set[str] = set()
-    for item in benign:
-        if isinstance(item, str):
-            ids.add(item)
-        else:
-            get = item.get if isinstance(item, Mapping) else lambda k, i=item: getattr(i, k, [])
-            ids.update(get("sellers") or [], get("reviewers") or [], get("accounts") or [])
-    return ids
+    for ring in raw.rings:
+        members.setdefault(ring.archetype, set()).update(ring.sellers, ring.reviewers)
+    benign = {a for look in raw.benign for a in (*look.sellers, *look.reviewers)}
+    return Truth(members, benign - set().union(*members.values()))
 
 
 @dataclass(frozen=True)

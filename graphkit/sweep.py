@@ -1,6 +1,7 @@
 """The ring sweep: run the packs over the whole graph, link accounts, score rings, report.
 
-Every step is a canned, set-based query (``identity.overlap-score``, ``reviews.self-review``,
+Every step is a canned, set-based query (``identity.overlap-score``, ``brand.co-selling``,
+``reviews.self-review``,
 ``reviews.solicited``, ``reviews.lockstep``, then ``dossier.accounts`` and
 ``reviews.rating-deviation`` for ring members only); networkx joins the links into rings.
 
@@ -31,10 +32,12 @@ class SweepSettings:
 
     max_identifier_degree: int = 50
     min_link_score: float = 0.3  # identity and self-review links weaker than this are dropped
+    min_shared_brands: int = 2
+    max_brand_sellers: int = 40
     lockstep_min_products: int = 3
     lockstep_window_hours: int = 48
-    min_ring_score: float = 1.0  # rings scoring less are not reported
-    min_reviewer_group: int = 3  # reviewer-only lockstep groups need this many reviewers
+    min_members: int = 3  # a pair is a coincidence; a ring has at least three accounts
+    min_ring_score: float = 1.2  # rings scoring less are not reported
 
 
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -51,6 +54,16 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             )
         )
     ]
+    brands = run(
+        "brand.co-selling",
+        db,
+        min_shared=settings.min_shared_brands,
+        max_brand_sellers=settings.max_brand_sellers,
+    )
+    for row in records(brands):
+        links.append(
+            Link(row["seller_a"], row["seller_b"], "brand", row["score"], tuple(row["evidence"]))
+        )
     for row in records(run("reviews.self-review", db, max_identifier_degree=degree)):
         if row["score"] >= settings.min_link_score:
             facts = {"n_reviews": row["n_reviews"], "avg_rating": row["avg_rating"]}
@@ -100,11 +113,8 @@ def _describe(db: Database, rings: list[Ring]) -> None:
 
 def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]:
     """Rings in the whole graph, best first; only those scoring at least ``min_ring_score``."""
-    rings = [
-        ring
-        for ring in rings_from_links(collect_links(db, settings))
-        if ring.sellers or len(ring.reviewers) >= settings.min_reviewer_group
-    ]
+    links = collect_links(db, settings)
+    rings = [ring for ring in rings_from_links(links) if len(ring.members) >= settings.min_members]
     _describe(db, rings)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))

@@ -1,5 +1,6 @@
-"""The ring sweep end to end on a hand-built marketplace: a seller ring and a lockstep
-reviewer group are found, the household sharing one device is not."""
+"""The ring sweep end to end on a hand-built marketplace: the seller ring is found, the
+household sharing one device is not, and a lockstep-only reviewer group scores 1.0 (found
+only when the threshold is lowered)."""
 
 from __future__ import annotations
 
@@ -11,7 +12,7 @@ import pytest
 from graphkit.analysis import ring_id
 from graphkit.db import Database
 from graphkit.evaluation import Truth, score
-from graphkit.sweep import dossier, read_report, sweep, write_report
+from graphkit.sweep import SweepSettings, dossier, read_report, sweep, write_report
 
 FIXTURE = Path(__file__).with_name("sweep_fixture.cypher")
 RING = ["R1", "R2", "S1", "S2", "S3"]
@@ -20,7 +21,8 @@ REVIEW_GROUP = ["R3", "R4", "R5"]
 
 @pytest.fixture
 def marketplace(db: Database) -> Database:
-    body = "\n".join(l for l in FIXTURE.read_text().splitlines() if not l.startswith("//"))
+    lines = FIXTURE.read_text().splitlines()
+    body = "\n".join(line for line in lines if not line.startswith("//"))
     for statement in filter(str.strip, body.split(";")):
         db.write(cast(LiteralString, statement))
     return db
@@ -30,7 +32,8 @@ def marketplace(db: Database) -> Database:
 def test_sweep_finds_the_ring_and_spares_the_household(
     marketplace: Database, tmp_path: Path
 ) -> None:
-    rings = sweep(marketplace)
+    assert [ring.id for ring in sweep(marketplace)] == [ring_id(RING)]
+    rings = sweep(marketplace, SweepSettings(min_ring_score=1.0))
     assert [ring.id for ring in rings] == [ring_id(RING), ring_id(REVIEW_GROUP)]
     ring, group = rings
     assert ring.sellers == ["S1", "S2", "S3"] and ring.reviewers == ["R1", "R2"]
@@ -39,7 +42,8 @@ def test_sweep_finds_the_ring_and_spares_the_household(
     assert ring.status_mix == {"active": 2, "closed": 1} and ring.brands == ["B1"]
     assert ring.link_counts() == {"identity": 3, "self-review": 1, "solicited": 1}
     assert set(ring.breakdown) == {
-        "rarity", "identifier_kinds", "lockstep", "solicitation", "self_review", "closed_ratio"
+        "rarity", "identifier_kinds", "linked_sellers", "brands", "lockstep", "solicitation",
+        "self_review", "closed_ratio",
     }  # fmt: skip
     evidence = next(link for link in ring.links if link.kind == "identity").evidence
     assert {"kind", "identifier", "degree", "weight", "first_seen", "last_seen"} <= set(evidence[0])

@@ -44,5 +44,5 @@ WITH a.id AS seller_a, b.id AS seller_b,
               last_seen: CASE WHEN a.last > b.last THEN a.last ELSE b.last END}) AS evidence
 WHERE score >= $min_score AND n_shared >= $min_shared
 RETURN seller_a, seller_b, round(score, 4) AS score, n_shared, kinds,
-       apoc.coll.sortMaps(evidence, 'identifier') AS evidence
+       apoc.coll.sortMaps(evidence, '^identifier') AS evidence
 ORDER BY score DESC, seller_a, seller_b

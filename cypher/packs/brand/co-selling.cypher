@@ -1,0 +1,37 @@
+// ---
+// id: brand.co-selling
+// title: Seller pairs selling the same niche brands
+// description: >
+//   Each row is a pair of seller accounts that sell at least `min_shared` of the same
+//   brands, scored FRAUDAR-style: each shared brand adds 1 / log(sellers + 5), so a
+//   private label sold by a handful of accounts counts far more than a household name.
+//   Brand-front rings spread a few exclusive brands over many storefronts; honest
+//   resellers rarely carry the same two niche brands. Brands with more than
+//   `max_brand_sellers` sellers are skipped.
+//   Example: graphkit query run brand.co-selling --param min_shared=3
+// category: brand
+// severity: medium
+// precision: high
+// params:
+//   min_shared: {type: int, default: 2, min: 1, max: 100, description: brands both sellers sell}
+//   max_brand_sellers: {type: int, default: 40, min: 2, max: 100000, description: skip brands with more sellers than this}
+// output: table
+// timeout_s: 60
+// max_rows: 1000000
+// tags: [brand, seller, fraudar]
+// references: [https://www.kdd.org/kdd2016/papers/files/rfp0110-hooiA.pdf]
+// ---
+MATCH (b:Brand)<-[:SELLS]-(s:Seller)
+WITH b, collect(s.seller_id) AS sellers
+WHERE 2 <= size(sellers) <= $max_brand_sellers
+WITH b, sellers, 1.0 / log(size(sellers) + 5) AS weight
+UNWIND sellers AS a
+UNWIND sellers AS c
+WITH a, c, b, weight, size(sellers) AS n_sellers
+WHERE a < c
+WITH a, c, count(*) AS n_shared, sum(weight) AS score,
+     collect({brand: b.brand_id, sellers: n_sellers, weight: round(weight, 4)}) AS evidence
+WHERE n_shared >= $min_shared
+RETURN a AS seller_a, c AS seller_b, n_shared, round(score, 4) AS score,
+       apoc.coll.sortMaps(evidence, '^brand') AS evidence
+ORDER BY score DESC, seller_a, seller_b
