@@ -36,7 +36,10 @@ def query_list(
     pack: str = typer.Option(None, "--pack", help="Only this pack, e.g. identity."),
 ) -> None:
     """List the queries: id, severity, precision, output and title."""
-    table = Table("id", "severity", "precision", "output", "title")
+    table = Table()
+    table.add_column("id", no_wrap=True)
+    for column in ("severity", "precision", "output", "title"):
+        table.add_column(column)
     for query in catalog.catalog().values():
         if pack is None or query.pack == pack:
             m = query.meta

@@ -55,7 +55,7 @@ def records(result: pd.DataFrame | Subgraph) -> list[dict[str, Any]]:
         ]
     else:
         rows = result.to_dict(orient="records")
-    return [_plain(row) for row in rows]
+    return [{key: _plain(value) for key, value in row.items()} for row in rows]
 
 
 def render(result: pd.DataFrame | Subgraph, fmt: Format) -> str:
@@ -66,5 +66,6 @@ def render(result: pd.DataFrame | Subgraph, fmt: Format) -> str:
         return "[\n" + ",\n".join(f"  {line}" for line in lines) + "\n]" if lines else "[]"
     frame = pd.DataFrame(rows)
     if fmt == "csv":
-        return frame.to_csv(index=False)
+        nested = frame.map(lambda v: json.dumps(v) if isinstance(v, list | dict) else v)
+        return nested.to_csv(index=False)
     return frame.to_string(index=False) if len(frame) else "(no rows)"

@@ -1,0 +1,63 @@
+"""`graphkit query|ring` against the live Neo4j, with the sweep fixture marketplace."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import LiteralString, cast
+
+import pytest
+from typer.testing import CliRunner
+
+from graphkit.cli import app
+from graphkit.db import Database
+
+pytestmark = pytest.mark.integration
+FIXTURE = Path(__file__).with_name("sweep_fixture.cypher")
+
+
+def graphkit(*args: str) -> tuple[int, str]:
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.output
+
+
+@pytest.fixture
+def marketplace(db: Database) -> Database:
+    lines = FIXTURE.read_text().splitlines()
+    body = "\n".join(line for line in lines if not line.startswith("//"))
+    for statement in filter(str.strip, body.split(";")):
+        db.write(cast(LiteralString, statement))
+    return db
+
+
+def test_query_list_and_show() -> None:
+    code, text = graphkit("query", "list", "--pack", "identity")
+    assert code == 0 and "identity.overlap-score" in text and "brand." not in text
+    code, text = graphkit("query", "show", "identity.shared-identifier")
+    assert code == 0 and "max_identifier_degree" in text and "MATCH" in text
+
+
+def test_query_run_formats_and_errors(marketplace: Database) -> None:
+    code, text = graphkit("query", "run", "identity.shared-identifier", "-p", "identifier=payment",
+                          "--format", "json")  # fmt: skip
+    assert code == 0
+    [row] = json.loads(text)
+    assert row["sellers"] == ["S1", "S2", "S3"] and row["kind"] == "payment"
+    code, text = graphkit("query", "run", "identity.overlap-score", "-f", "csv")
+    assert code == 0 and text.startswith("seller_a,seller_b,score")
+    code, text = graphkit("query", "run", "identity.shared-identifier", "-p", "identifier=fax")
+    assert code == 2 and "identifier" in text and "one of any, device" in text
+    code, text = graphkit("query", "run", "no.such-query")
+    assert code == 2 and "unknown query" in text
+
+
+def test_ring_sweep_and_show(marketplace: Database, tmp_path: Path) -> None:
+    code, text = graphkit("ring", "sweep", "--out", str(tmp_path))
+    assert code == 0, text
+    ring_id = json.loads((tmp_path / "rings.json").read_text())[0]["id"]
+    assert ring_id in (tmp_path / "summary.md").read_text()
+    assert ring_id in (tmp_path / "rings.csv").read_text()
+    code, text = graphkit("ring", "show", ring_id, "--sweep", str(tmp_path))
+    assert code == 0 and "S1 S2 S3" in text and "self-review" in text
+    code, text = graphkit("ring", "show", "ring-nope", "--sweep", str(tmp_path))
+    assert code == 2 and "no ring" in text
