@@ -287,7 +287,7 @@ class World:
             kind = ("card", "iban")[i % 2]
             self._lookalike("payment-aggregator", True, accounts, [self.share(kind, accounts)])
         for _ in range(max(1, self.R // 2000)):
-            accounts = self._mixed(int(rng.integers(2, 5)), 0.0)[1:]  # drop the seller slot
+            accounts = [int(g) for g in self.take(int(rng.integers(2, 5)), sellers=False)]
             idents = [self.share("device", accounts), self.share("ip", accounts)]
             self._lookalike("household-device", False, accounts, idents)
         for _ in range(max(2, S // 100 + self.R // 1000)):

@@ -1,0 +1,245 @@
+"""graphkit.synth: deterministic feeds that match docs/feeds.md, with a consistent ground truth."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections import defaultdict
+from pathlib import Path
+
+import pyarrow.csv as pa_csv
+import pyarrow.parquet as pq
+import pytest
+import yaml
+
+from graphkit import identity
+from graphkit.errors import GraphkitError
+from graphkit.synth import generate, read_truth
+from graphkit.synth.feeds import FEEDS
+from graphkit.synth.truth import ARCHETYPES, BENIGN_REASONS
+
+DOC_COLUMNS = {  # copied from docs/feeds.md: the contract
+    "sellers": "seller_id, legal_name, display_name, email, phone, address, country, "
+    "registered_at, status, closed_at, reason, updated_at",
+    "brands": "brand_id, name, registered_at, updated_at",
+    "products": "product_id, seller_id, brand_id, title, category, price, listed_at, updated_at",
+    "reviewers": "reviewer_id, display_name, email, phone, country, joined_at, updated_at",
+    "reviews": "review_id, reviewer_id, product_id, rating, ts, verified_purchase, updated_at",
+    "logins": "event_id, account_type, account_id, device_fingerprint, ip, ts, updated_at",
+    "payments": "payment_id, account_type, account_id, method, card_number, iban, seen_at, "
+    "updated_at",
+    "messages": "message_id, seller_id, reviewer_id, ts, body, updated_at",
+    "refunds": "refund_id, seller_id, reviewer_id, product_id, amount, currency, ts, updated_at",
+}  # fmt: skip
+
+
+def read_feed(out: Path, name: str) -> list[dict]:
+    path = out / "feeds" / FEEDS[name].file
+    if path.suffix == ".csv":
+        options = pa_csv.ConvertOptions(column_types={c: "string" for c, _ in FEEDS[name].columns})
+        return pa_csv.read_csv(path, convert_options=options).to_pylist()
+    if path.suffix == ".parquet":
+        return pq.read_table(path).to_pylist()
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
+@pytest.fixture(scope="module")
+def tiny(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("tiny")
+    generate(out, scale="tiny", seed=7)
+    return out
+
+
+def digests(out: Path) -> dict[str, str]:
+    return {
+        p.name: hashlib.sha256(p.read_bytes()).hexdigest()
+        for p in sorted(out.rglob("*"))
+        if p.is_file()
+    }
+
+
+def test_same_seed_is_byte_identical_and_another_seed_differs(tiny, tmp_path):
+    generate(tmp_path / "again", scale="tiny", seed=7)
+    generate(tmp_path / "other", scale="tiny", seed=8)
+    assert digests(tmp_path / "again") == digests(tiny)
+    other = digests(tmp_path / "other")
+    assert all(other[name] != digest for name, digest in digests(tiny).items())
+
+
+def test_feeds_have_the_documented_columns(tiny):
+    for name, columns in DOC_COLUMNS.items():
+        rows = read_feed(tiny, name)
+        assert rows, name
+        assert list(rows[0]) == columns.split(", "), name
+    assert (
+        pq.ParquetFile(tiny / "feeds" / "reviews.parquet").schema_arrow.field("rating").type
+        == "int64"
+    )
+
+
+def test_every_archetype_and_lookalike_is_planted(tiny):
+    truth = read_truth(tiny)
+    assert {ring.archetype for ring in truth.rings} == set(ARCHETYPES)
+    assert {item.reason for item in truth.benign} == set(BENIGN_REASONS)
+    assert truth.rows == {name: len(read_feed(tiny, name)) for name in FEEDS}
+
+
+def normalised(kind: str, raw: str, country: str) -> str:
+    return {
+        "email": identity.normalise_email,
+        "phone": lambda v: identity.normalise_phone(v, country),
+        "address": identity.normalise_address,
+        "ip": identity.normalise_ip,
+        "device": str.strip,
+        "payment": lambda v: (
+            identity.normalise_card if v[:1].isdigit() else identity.normalise_iban
+        )(v),
+    }[kind](raw)
+
+
+def identifier_users(out: Path) -> dict[tuple[str, str], set[str]]:
+    """(kind, normalised value) -> accounts that use it, read back from the feeds."""
+    users: dict[tuple[str, str], set[str]] = defaultdict(set)
+    dirty = {(d.feed, d.row) for d in read_truth(out).dirty_rows}
+    country = {}
+    for feed, key in (("sellers", "seller_id"), ("reviewers", "reviewer_id")):
+        for i, row in enumerate(read_feed(out, feed)):
+            country[row[key]] = row["country"]
+            if (feed, i) in dirty:
+                continue
+            for kind in ("email", "phone", "address"):
+                if row.get(kind):
+                    users[kind, normalised(kind, row[kind], row["country"])].add(row[key])
+    for feed, columns in (
+        ("logins", ("device_fingerprint", "ip")),
+        ("payments", ("card_number", "iban")),
+    ):
+        for i, row in enumerate(read_feed(out, feed)):
+            if (feed, i) in dirty:
+                continue
+            for column in columns:
+                kind = {"device_fingerprint": "device", "ip": "ip"}.get(column, "payment")
+                if row[column]:
+                    users[kind, normalised(kind, row[column], "GB")].add(row["account_id"])
+    return users
+
+
+def test_ground_truth_is_consistent_with_the_feeds(tiny):
+    truth = read_truth(tiny)
+    sellers = {r["seller_id"] for r in read_feed(tiny, "sellers")}
+    reviewers = {r["reviewer_id"] for r in read_feed(tiny, "reviewers")}
+    products = {r["product_id"]: r for r in read_feed(tiny, "products")}
+    brands = {r["brand_id"] for r in read_feed(tiny, "brands")}
+    users = identifier_users(tiny)
+    country = {r["seller_id"]: r["country"] for r in read_feed(tiny, "sellers")}
+    country |= {r["reviewer_id"]: r["country"] for r in read_feed(tiny, "reviewers")}
+    for group in [*truth.rings, *truth.benign]:
+        assert set(group.sellers) <= sellers and set(group.reviewers) <= reviewers
+        assert set(group.products) <= set(products)
+        for ident in group.identifiers:
+            key = (ident.kind, normalised(ident.kind, ident.value, country[ident.accounts[0]]))
+            assert len(ident.accounts) >= 2 and set(ident.accounts) <= users[key], (
+                ident,
+                users[key],
+            )
+    for ring in truth.rings:
+        assert set(ring.brands) <= brands
+        members = set(ring.sellers) | set(ring.reviewers)
+        linked = {a for ident in ring.identifiers for a in ident.accounts}
+        if ring.archetype in ("identity", "repeat_offender", "self_review"):
+            assert linked == members, ring.ring_id
+        if ring.archetype in ("paid_review", "camouflage") and len(ring.sellers) > 1:
+            assert linked == set(ring.sellers), ring.ring_id  # reviewers: lockstep, below
+
+
+def test_paid_reviewers_are_solicited_and_review_in_lockstep(tiny):
+    truth = read_truth(tiny)
+    messaged = {(m["seller_id"], m["reviewer_id"]) for m in read_feed(tiny, "messages")}
+    reviews = defaultdict(list)
+    for r in read_feed(tiny, "reviews"):
+        if r["rating"] == 5:
+            reviews[r["product_id"]].append((r["ts"], r["reviewer_id"]))
+    for ring in truth.rings:
+        if ring.archetype not in ("paid_review", "camouflage"):
+            continue
+        for reviewer in ring.reviewers:
+            assert any((s, reviewer) in messaged for s in ring.sellers)
+            partners = {
+                other
+                for p in ring.products
+                for ts, who in reviews[p]
+                if who == reviewer
+                for ts2, other in reviews[p]
+                if other != reviewer and abs(_hours(ts) - _hours(ts2)) <= 48
+            }
+            assert partners, reviewer
+
+
+def _hours(ts: str) -> float:
+    from datetime import datetime
+
+    return datetime.fromisoformat(ts).timestamp() / 3600
+
+
+def test_repeat_offenders_reopen_after_closure(tiny):
+    sellers = {r["seller_id"]: r for r in read_feed(tiny, "sellers")}
+    ring = next(r for r in read_truth(tiny).rings if r.archetype == "repeat_offender")
+    closed = max(_hours(sellers[s]["closed_at"]) for s in ring.closed_sellers)
+    assert all(
+        sellers[s]["status"] == "closed" and sellers[s]["reason"] for s in ring.closed_sellers
+    )
+    new = set(ring.sellers) - set(ring.closed_sellers)
+    assert new and all(_hours(sellers[s]["registered_at"]) > closed - 72 for s in new)
+
+
+def test_honest_accounts_never_share_several_identifiers(tiny):
+    truth = read_truth(tiny)
+    ring = truth.ring_sellers() | truth.ring_reviewers()
+    households = {a for b in truth.benign if b.reason == "household-device" for a in b.reviewers}
+    pairs: dict[tuple[str, str], int] = defaultdict(int)
+    for accounts in identifier_users(tiny).values():
+        honest = sorted(accounts - ring - households)
+        if 2 <= len(honest) <= 5:
+            for i, a in enumerate(honest):
+                for b in honest[i + 1 :]:
+                    pairs[a, b] += 1
+    assert max(pairs.values(), default=0) <= 1
+
+
+def test_dirty_rows_are_recorded(tiny):
+    truth = read_truth(tiny)
+    kinds = {d.kind for d in truth.dirty_rows}
+    assert kinds == {"missing_key", "bad_date", "bad_phone", "bad_rating", "unknown_ref"}
+    reviews = read_feed(tiny, "reviews")
+    for d in truth.dirty_rows:
+        if d.feed == "reviews" and d.kind == "bad_rating":
+            assert (
+                reviews[d.row]["rating"] not in range(1, 6) and reviews[d.row]["review_id"] == d.id
+            )
+        if d.kind == "missing_key":
+            assert read_feed(tiny, d.feed)[d.row][FEEDS[d.feed].columns[0][0]] in (None, "")
+
+
+def test_raw_identifiers_are_valid_and_messy(tiny):
+    payments = read_feed(tiny, "payments")
+    cards = [p["card_number"] for p in payments if p["card_number"]]
+    assert all(identity.luhn_ok(identity.normalise_card(c)) for c in cards)
+    assert all(identity.normalise_iban(p["iban"]) for p in payments if p["iban"])
+    phones = [r["phone"] for r in read_feed(tiny, "reviewers")]
+    assert any(p.startswith("00") for p in phones) and any(p.startswith("+") for p in phones)
+
+
+def test_benign_register(tiny):
+    register = yaml.safe_load((tiny / "truth" / "benign_register.yaml").read_text())
+    assert register["version"] == 1
+    reasons = {e["reason"] for e in register["entries"]}
+    assert reasons == {"prep-centre", "carrier-nat", "public-wifi", "payment-aggregator"}
+    assert {e["kind"] for e in register["entries"]} <= {"address", "ip", "payment"}
+
+
+def test_bad_arguments_say_what_to_do(tmp_path):
+    with pytest.raises(GraphkitError, match="unknown scale") as info:
+        generate(tmp_path, scale="huge")
+    assert "tiny" in info.value.hint
+    with pytest.raises(GraphkitError, match="seed"):
+        generate(tmp_path, scale="tiny", seed=-1)
