@@ -35,11 +35,12 @@ def main() -> None:
         )  # fmt: skip
         seconds = time.perf_counter() - started
     rows = json.loads(child.stdout)
-    peak_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print("| scale | seed | rows | wall time (s) | peak RSS (MB) | rows/s |")
-    print("|---|---|---|---|---|---|")
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    peak_mb, cpu = usage.ru_maxrss / 1024, usage.ru_utime + usage.ru_stime
+    print("| scale | seed | rows | wall time (s) | CPU time (s) | peak RSS (MB) | rows/s |")
+    print("|---|---|---|---|---|---|---|")
     total = sum(rows.values())
-    cells = (args.scale, args.seed, f"{total:,}", f"{seconds:.1f}", f"{peak_mb:,.0f}")
+    cells = (args.scale, args.seed, f"{total:,}", f"{seconds:.1f}", f"{cpu:.1f}", f"{peak_mb:,.0f}")
     print(f"| {' | '.join(map(str, cells))} | {total / seconds:,.0f} |")
     print()
     print("| feed | rows |\n|---|---|")

@@ -23,7 +23,7 @@ from graphkit.synth.feeds import FEEDS, Feeds, FeedWriter, make_dirty, unknown_i
 from graphkit.synth.truth import GroundTruth, write_truth
 from graphkit.synth.world import SCALES, World
 
-REGISTER_VERSION = 1
+REGISTER_VERSION = "1"  # a string, as graphkit.benign expects
 
 
 @dataclass
