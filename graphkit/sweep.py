@@ -37,7 +37,7 @@ class SweepSettings:
     lockstep_min_products: int = 3
     lockstep_window_hours: int = 48
     min_members: int = 3  # a pair is a coincidence; a ring has at least three accounts
-    min_ring_score: float = 1.2  # rings scoring less are not reported
+    min_ring_score: float = 1.5  # rings scoring less are not reported
 
 
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:

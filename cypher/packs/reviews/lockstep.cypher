@@ -3,7 +3,8 @@
 // title: Reviewer pairs reviewing the same products in lockstep
 // description: >
 //   Each row is a pair of reviewers who reviewed at least `min_products` of the same
-//   products within the same `window_hours` window (after CopyCatch, Beutel et al. 2013).
+//   products within the same `window_hours` window, both rating at least `min_rating`
+//   (after CopyCatch, Beutel et al. 2013).
 //   Honest reviewers overlap on a product now and then; paid review groups overlap on many
 //   products at the same moments. Windows are taken twice, shifted by half a window, so a
 //   pair straddling a boundary is still caught. Windows with more than
@@ -16,6 +17,7 @@
 // params:
 //   min_products: {type: int, default: 3, min: 2, max: 1000, description: co-reviewed products per pair}
 //   window_hours: {type: int, default: 48, min: 1, max: 720, description: length of a lockstep window}
+//   min_rating: {type: int, default: 5, min: 1, max: 5, description: only reviews rated at least this}
 //   max_window_reviewers: {type: int, default: 50, min: 2, max: 10000, description: skip product windows with more reviewers}
 // output: table
 // timeout_s: 60
@@ -25,6 +27,7 @@
 // ---
 WITH $window_hours * 3600 AS window
 MATCH (r:Reviewer)-[rv:REVIEWED]->(p:Product)
+WHERE rv.rating >= $min_rating
 UNWIND [0, window / 2] AS shift
 WITH p, shift, (rv.ts.epochSeconds + shift) / window AS bucket, collect(r.reviewer_id) AS reviewers
 WHERE 2 <= size(reviewers) <= $max_window_reviewers
