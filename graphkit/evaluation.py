@@ -12,6 +12,7 @@ look-alike accounts (households, prep centres, carrier NAT...) that the sweep fl
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass
 from pathlib import Path
@@ -20,6 +21,8 @@ from typing import Any
 import pandas as pd
 
 from graphkit.analysis import Ring
+from graphkit.db import Database
+from graphkit.packs import catalog, run
 
 
 @dataclass(frozen=True)
@@ -104,6 +107,43 @@ def score(rings: list[Ring], truth: Truth) -> Report:
         else 0.0,
         n_flagged=len(flagged),
     )
+
+
+ACCOUNT_ID = re.compile(r"^(S\d{6}|R\d{7})$")  # seller and reviewer ids (docs/feeds.md)
+
+
+def accounts_in(frame: pd.DataFrame) -> set[str]:
+    """Every seller or reviewer id in a query result, in plain or list cells.
+
+    >>> sorted(accounts_in(pd.DataFrame({"a": ["S000001"], "b": [["R0000002", "P0000003"]]})))
+    ['R0000002', 'S000001']
+    """
+    found: set[str] = set()
+    for value in frame.to_numpy().ravel():
+        items = value if isinstance(value, list) else [value]
+        found.update(v for v in items if isinstance(v, str) and ACCOUNT_ID.match(v))
+    return found
+
+
+def query_precision(db: Database, truth: Truth) -> pd.DataFrame:
+    """Each table query run with its defaults: accounts it names, and the share of them that
+    are planted ring members (the ``precision`` header field is filled in from this)."""
+    rows = []
+    for query in catalog.catalog().values():
+        if query.meta.output != "table" or query.pack == "dossier":
+            continue
+        named = accounts_in(run(query, db))
+        hits = len(named & truth.all_members)
+        rows.append(
+            {
+                "query": query.id,
+                "accounts": len(named),
+                "precision": round(hits / len(named), 3) if named else None,
+                "benign_flagged": len(named & truth.benign),
+                "header": query.meta.precision,
+            }
+        )
+    return pd.DataFrame(rows)
 
 
 def evaluate(rings: list[Ring], truth_dir: Path) -> Report:

@@ -171,6 +171,9 @@ def ring_show(
 def evaluate(
     truth: Path = typer.Option(..., "--truth", help="A `graphkit synth --out` directory."),
     out_dir: Path = typer.Option(None, "--out", help="Also write the sweep report here."),
+    per_query: bool = typer.Option(
+        False, "--per-query", help="Also measure each query's account precision (defaults)."
+    ),
 ) -> None:
     """Compare a sweep with the synthetic ground truth: ring-member precision and recall per
     archetype, and the share of benign look-alike accounts flagged.
@@ -180,10 +183,14 @@ def evaluate(
     """
     from graphkit import evaluation
 
+    truth_data = evaluation.load_truth(truth)
     with Database() as db:
         rings = sweep_mod.sweep(db)
+        if per_query:
+            frame = evaluation.query_precision(db, truth_data)
+            out.print(frame.to_string(index=False), highlight=False)
     if out_dir:
         sweep_mod.write_report(rings, out_dir)
-    report = evaluation.evaluate(rings, truth)
+    report = evaluation.score(rings, truth_data)
     out.print(report.table().to_string(index=False), highlight=False)
     out.print(report.headline(), highlight=False)

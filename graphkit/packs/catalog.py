@@ -67,6 +67,9 @@ class QueryMeta(BaseModel):
     description: str
     category: str
     severity: Literal["info", "low", "medium", "high", "critical"]
+    #: Share of the accounts the query names (defaults) that are planted ring members on the
+    #: synthetic `small` marketplace, seed 7 (`graphkit eval --per-query`):
+    #: high >= 0.9, medium >= 0.6, low < 0.6.
     precision: Literal["unmeasured", "low", "medium", "high"] = "unmeasured"
     params: dict[str, ParamSpec] = Field(default_factory=dict)
     output: Literal["table", "subgraph"]

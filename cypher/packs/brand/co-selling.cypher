@@ -11,7 +11,7 @@
 //   Example: graphkit query run brand.co-selling --param min_shared=3
 // category: brand
 // severity: medium
-// precision: high
+// precision: medium
 // params:
 //   min_shared: {type: int, default: 2, min: 1, max: 100, description: brands both sellers sell}
 //   max_brand_sellers: {type: int, default: 40, min: 2, max: 100000, description: skip brands with more sellers than this}

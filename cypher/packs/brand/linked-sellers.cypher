@@ -10,7 +10,7 @@
 //   Example: graphkit query run brand.linked-sellers --param min_linked_sellers=4
 // category: brand
 // severity: high
-// precision: medium
+// precision: high
 // params:
 //   min_linked_sellers: {type: int, default: 3, min: 2, max: 1000, description: linked sellers needed per brand}
 //   max_brand_sellers: {type: int, default: 200, min: 2, max: 100000, description: skip brands with more sellers than this}

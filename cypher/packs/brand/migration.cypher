@@ -11,7 +11,7 @@
 //   Example: graphkit query run brand.migration --param window_days=30
 // category: brand
 // severity: high
-// precision: medium
+// precision: low
 // params:
 //   window_days: {type: int, default: 60, min: 1, max: 730, description: days after the closure}
 //   max_brand_sellers: {type: int, default: 50, min: 2, max: 100000, description: skip brands with more sellers than this}

@@ -9,7 +9,7 @@
 //   Example: graphkit query run enforcement.mixed-status --param min_closed=2
 // category: enforcement
 // severity: high
-// precision: medium
+// precision: high
 // params:
 //   min_closed: {type: int, default: 1, min: 1, max: 1000, description: closed or suspended linked accounts needed}
 //   max_identifier_degree: {type: int, default: 50, min: 2, max: 10000, description: skip identifiers linked to more accounts than this}

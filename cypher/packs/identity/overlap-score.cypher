@@ -11,7 +11,7 @@
 //   Example: graphkit query run identity.overlap-score --param min_shared=2
 // category: shared-identity
 // severity: high
-// precision: high
+// precision: medium
 // params:
 //   min_score: {type: float, default: 0.0, min: 0.0, description: minimum summed weight}
 //   min_shared: {type: int, default: 1, min: 1, max: 100, description: minimum shared identifiers}

@@ -9,7 +9,7 @@
 //   Example: graphkit query run reviews.five-star-burst --param min_reviews=10
 // category: reviews
 // severity: medium
-// precision: medium
+// precision: low
 // params:
 //   min_reviews: {type: int, default: 5, min: 2, max: 100000, description: 5-star reviews in one window}
 //   window_hours: {type: int, default: 24, min: 1, max: 720, description: length of a window}

@@ -13,7 +13,7 @@
 //   Example: graphkit query run reviews.lockstep --param min_products=4
 // category: reviews
 // severity: high
-// precision: high
+// precision: medium
 // params:
 //   min_products: {type: int, default: 3, min: 2, max: 1000, description: co-reviewed products per pair}
 //   window_hours: {type: int, default: 48, min: 1, max: 720, description: length of a lockstep window}
