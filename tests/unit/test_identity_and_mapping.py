@@ -1,0 +1,89 @@
+"""Identity normalisation, mapping validation and transform rules (no database)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import pytest
+
+from graphkit.config import load_settings
+from graphkit.errors import ConfigError
+from graphkit.identity import DEMO_KEY, Hasher, InvalidIdentifier, normalise_email
+from graphkit.ingest.mapping import MappingError, load_mapping, load_mappings, load_order
+from graphkit.ingest.transform import Bad, Transformer
+
+H = Hasher(DEMO_KEY)
+
+
+@pytest.mark.parametrize(
+    ("a", "b"),
+    [
+        (" John.Doe+promo@GMail.com ", "johndoe@googlemail.com"),
+        ("Jane+x@Example.org", "jane@example.org"),
+    ],
+)
+def test_email_variants_hash_alike(a, b):
+    assert H.email(a)["hash"] == H.email(b)["hash"]
+
+
+def test_dots_matter_outside_gmail():
+    assert normalise_email("a.b@example.org") != normalise_email("ab@example.org")
+
+
+def test_phone_formats_agree_and_bad_numbers_fail():
+    forms = ["+44 20 7946 0958", "0044 20 7946 0958", "(020) 7946-0958"]
+    assert len({H.phone(f, "GB")["hash"] for f in forms}) == 1
+    with pytest.raises(InvalidIdentifier):
+        H.phone("call me maybe", "GB")
+
+
+def test_address_card_iban_ip():
+    a = H.address("12 High St., London SW1A 1AA, GB", "GB")
+    assert a == H.address("12 HIGH STREET LONDON SW1A1AA GB", "gb")
+    assert a["postcode_prefix"] == "SW1A"
+    assert H.card("4111-1111-1111-1111") == H.card("4111 1111 1111 1111")
+    with pytest.raises(InvalidIdentifier, match="Luhn"):
+        H.card("4111 1111 1111 1112")
+    with pytest.raises(InvalidIdentifier, match="mod-97"):
+        H.iban("GB00 WEST 1234 5698 7654 32")
+    assert H.ip("2001:0DB8::0001") == {"ip": "2001:db8::1", "version": 6}
+
+
+def test_hash_key_is_required_unless_demo():
+    settings = load_settings(env={})
+    with pytest.raises(ConfigError, match="GRAPHKIT_HASH_KEY"):
+        Hasher.from_settings(settings)
+    assert Hasher.from_settings(settings, demo=True).hash("x", "y") == H.hash("x", "y")
+
+
+def test_shipped_mappings_load_in_dependency_order():
+    mappings = load_mappings()
+    assert len(mappings) == 9
+    levels = load_order(mappings)
+    assert levels[-1] == ["reviews"] and "sellers" in levels[0]
+
+
+def test_invalid_mapping_names_file_and_field(tmp_path: Path):
+    path = tmp_path / "brands.yaml"
+    path.write_text(
+        "feed: brands\nmode: snapshot\nsource: {files: b.csv}\nkey: [brand_id]\n"
+        "watermark: updated_at\ncolumns:\n  brand_id: {type: strng}\n  updated_at: {}\n"
+    )
+    with pytest.raises(MappingError) as err:
+        load_mapping(path)
+    assert str(path) in str(err.value) and "columns.brand_id.type" in str(err.value)
+
+
+def test_transform_rejects_and_keeps_first_of_conflicting_duplicates():
+    from graphkit.ingest.mapping import MAPPINGS_DIR
+
+    t = Transformer(load_mapping(MAPPINGS_DIR / "reviews.yaml"), H)
+    good = {"review_id": "RV1", "reviewer_id": "R1", "product_id": "P1", "rating": "5",
+            "ts": "2024-01-01T00:00:00+02:00", "updated_at": "2024-01-01T00:00:00Z"}  # fmt: skip
+    row = t.row("f:2", good)
+    assert row["rating"] == 5 and row["ts"].hour == 22
+    assert t.row("f:3", dict(good)) is None  # exact duplicate: skipped
+    conflict = t.row("f:4", dict(good, rating="4"))
+    assert isinstance(conflict, Bad) and "conflicting" in conflict.reason
+    out_of_range = t.row("f:5", dict(good, review_id="RV2", rating="9"))
+    assert isinstance(out_of_range, Bad) and out_of_range.field == "rating"
