@@ -3,12 +3,23 @@
 from __future__ import annotations
 
 import functools
-import sys
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from typing import Any, TypeVar
 
 import typer
 from rich.console import Console
+from rich.progress import (
+    BarColumn,
+    MofNCompleteColumn,
+    Progress,
+    ProgressColumn,
+    Task,
+    TaskID,
+    TextColumn,
+    TimeRemainingColumn,
+)
+from rich.text import Text
 
 from graphkit.errors import GraphkitError
 
@@ -70,5 +81,30 @@ def main() -> None:
     app(prog_name="graphkit")
 
 
-if __name__ == "__main__":  # pragma: no cover
-    sys.exit(main())
+class _RateColumn(ProgressColumn):
+    def render(self, task: Task) -> Text:
+        return Text(f"{task.speed or 0:>9,.0f} rows/s")
+
+
+@contextmanager
+def feed_progress() -> Iterator[Callable[[str, int, int | None], None] | None]:
+    """A per-feed progress bar (rows, rate, ETA) on a terminal; ``None`` for logs/JSON mode.
+
+    The callback takes ``(feed, rows_done_since_last_call, total_rows_or_None)``.
+    """
+    from graphkit.logs import json_mode
+
+    if json_mode() or not console.is_terminal:
+        yield None
+        return
+    columns = (TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
+               _RateColumn(), TimeRemainingColumn())  # fmt: skip
+    with Progress(*columns, console=console) as bar:
+        tasks: dict[str, TaskID] = {}
+
+        def advance(feed: str, done: int, total: int | None) -> None:
+            if feed not in tasks:
+                tasks[feed] = bar.add_task(feed, total=total)
+            bar.update(tasks[feed], advance=done)
+
+        yield advance
