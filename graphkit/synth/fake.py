@@ -5,25 +5,31 @@ distinct values, so honest accounts never collide by accident) and :func:`varian
 the way one source system would spell it. All variants of a value normalise to the same
 identifier under :mod:`graphkit.identity`.
 
->>> card(3)
-'4539 0000 0021 2393'
->>> phone(5, "GB")
-'+44 7400 007126'
->>> variant("phone", "+44 7400 007126", 1, "GB")
-'0044 7400 007126'
->>> address(0, "GB")
+Everything is vectorised: ``n`` is a numpy array of numbers, ``country`` one of indexes into
+``COUNTRIES``, and the result a ``pyarrow`` string array; :func:`one` makes a single value.
+
+>>> one("card", 3)
+'5424 0002 2975 3089'
+>>> one("phone", 5, "GB")
+'+44 7400 283950'
+>>> variant("phone", pa.array(["+44 7400 283950"]), np.array([1]), np.array([0])).to_pylist()
+['0044 7400 283950']
+>>> one("address", 0, "GB")
 '1 High Street, London SW1A 1AA, GB'
->>> variant("address", "1 High Street, London SW1A 1AA, GB", 1, "GB")
-'1 HIGH ST LONDON SW1A1AA GB'
+>>> variant("address", one_array("address", 0, "GB"), np.array([1]), np.array([0])).to_pylist()
+['1 HIGH ST LONDON SW1A1AA GB']
 """
 
 from __future__ import annotations
 
 import functools
-import ipaddress
-import re
 
+import numpy as np
 import phonenumbers
+import pyarrow as pa
+import pyarrow.compute as pc
+
+COUNTRIES = ("GB", "US", "DE")
 
 FIRST = [
     "james",
@@ -233,61 +239,109 @@ TOWNS = {
         ("Leipzig", "04109"),
     ),
 }
-_GB_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b")
+GB_POSTCODE = r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b"
 PHONE_WIDTH = {"GB": 6, "US": 4, "DE": 8}  # subscriber digits after the block
+CALLING_CODES = ("44", "1", "49")  # of COUNTRIES
 US_AREAS = (212, 415, 312, 617, 206, 303, 512, 404)
-BINS = ("453900", "471600", "520000", "542400", "411500", "535300")
+BINS = (453900, 471600, 520000, 542400, 411500, 535300)
+TAGS = ("+promo", "+shop", "+deals")
+_HEX = pa.array([f"{i:x}" for i in range(2**16)])
 
 
-def _mix(n: int, mod: int) -> int:
-    """A bijection on ``range(mod)`` (``mod`` a power of 10 or 2) that scatters neighbours."""
+def pick(options, index: np.ndarray) -> pa.Array:
+    """``options[index]`` for every index (``None`` options become nulls)."""
+    return pa.array(options, pa.string()).take(pa.array(index))
+
+
+def join(*parts) -> pa.Array:
+    """Concatenate string arrays (and plain strings) element-wise."""
+    return pc.binary_join_element_wise(*parts, "")
+
+
+def digits(x: np.ndarray, mod) -> pa.Array:
+    """``x`` (< ``mod``, a power of 10, scalar or per row) as zero-padded decimal text."""
+    return pc.utf8_slice_codeunits(pc.cast(pa.array(mod + x), pa.string()), 1)
+
+
+def number(x: np.ndarray) -> pa.Array:
+    return pc.cast(pa.array(x), pa.string())
+
+
+def _hex4(x: np.ndarray) -> pa.Array:
+    return _HEX.take(pa.array(x & 0xFFFF))
+
+
+def _mix(n: np.ndarray, mod) -> np.ndarray:
+    """A bijection on ``range(mod)`` (``mod`` a power of 10) that scatters neighbours."""
     return (n * 7_654_321 + 12_345) % mod
 
 
-def email(n: int, country: str) -> str:
-    first, last = FIRST[n % len(FIRST)], LAST[(n // 7) % len(LAST)]
-    domain = "web.de" if country == "DE" and n % 3 == 0 else DOMAINS[(n // 3) % len(DOMAINS)]
-    return f"{first}.{last}{n}@{domain}" if n % 2 else f"{first[0]}{last}{n}@{domain}"
+def _mix64(n: np.ndarray, a: int, b: int) -> np.ndarray:
+    """``(n * a + b) % 2**64`` (uint64 arithmetic wraps)."""
+    return n.astype(np.uint64) * np.uint64(a) + np.uint64(b)
+
+
+def _group4(text: pa.Array, length: int) -> pa.Array:
+    """``"ABCDEFGHIJ"`` -> ``"ABCD EFGH IJ"``."""
+    groups = [pc.utf8_slice_codeunits(text, i, i + 4) for i in range(0, length, 4)]
+    return pc.binary_join_element_wise(*groups, " ")
+
+
+def email(n: np.ndarray, country: np.ndarray) -> pa.Array:
+    first = n % len(FIRST)
+    heads = [f"{f}." for f in FIRST] + [f[0] for f in FIRST]  # odd n: first.last, even: flast
+    web_de = (country == COUNTRIES.index("DE")) & (n % 3 == 0)
+    domain = np.where(web_de, DOMAINS.index("web.de"), (n // 3) % len(DOMAINS))
+    head = pick(heads, np.where(n % 2, first, first + len(FIRST)))
+    return join(head, pick(LAST, (n // 7) % len(LAST)), number(n), "@", pick(DOMAINS, domain))
 
 
 @functools.cache
-def _phone_blocks(country: str) -> tuple[str, ...]:
-    """Number blocks that ``phonenumbers`` accepts as valid (all US exchanges 201-999 are)."""
-    if country == "US":
-        return tuple(f"+1 ({a}) {e}-" for a in US_AREAS for e in range(201, 1000))
+def _phone_blocks() -> tuple[tuple[str, ...], np.ndarray, np.ndarray]:
+    """Number blocks (with their separator) that ``phonenumbers`` accepts as valid, of all
+    COUNTRIES (all US exchanges 201-999 are), with each country's first index and count."""
     candidates = {
-        "GB": [f"+44 7{b}" for b in range(400, 1000)],
-        "DE": [f"+49 {b}" for b in range(150, 180)],
+        "GB": [f"+44 7{b} " for b in range(400, 1000)],
+        "US": [f"+1 ({a}) {e}-" for a in US_AREAS for e in range(201, 1000)],
+        "DE": [f"+49 {b} " for b in range(150, 180)],
     }
-    return tuple(
-        block
-        for block in candidates[country]
-        if all(
-            phonenumbers.is_valid_number(
-                phonenumbers.parse(f"{block} {d * PHONE_WIDTH[country]}", None)
+    blocks = [
+        [
+            block
+            for block in candidates[c]
+            if c == "US"
+            or all(
+                phonenumbers.is_valid_number(phonenumbers.parse(block + d * PHONE_WIDTH[c], None))
+                for d in "09"
             )
-            for d in "09"
-        )
-    )
+        ]
+        for c in COUNTRIES
+    ]
+    counts = np.array([len(b) for b in blocks])
+    return tuple(b for bs in blocks for b in bs), np.cumsum(counts) - counts, counts
 
 
-def phone(n: int, country: str) -> str:
-    blocks = _phone_blocks(country)
-    width = PHONE_WIDTH[country]
-    block = blocks[(n // 10**width) % len(blocks)]
-    return f"{block}{'' if country == 'US' else ' '}{_mix(n % 10**width, 10**width):0{width}d}"
+def phone(n: np.ndarray, country: np.ndarray) -> pa.Array:
+    blocks, first, count = _phone_blocks()
+    mod = 10 ** np.array([PHONE_WIDTH[c] for c in COUNTRIES])[country]
+    block = first[country] + (n // mod) % count[country]
+    return join(pick(blocks, block), digits(_mix(n % mod, mod), mod))
 
 
-def address(n: int, country: str) -> str:
-    number = 1 + n % 250
-    street = STREETS[(n // 250) % len(STREETS)]
-    suffix = SUFFIXES[(n // 5000) % len(SUFFIXES)][0]
-    town, code = TOWNS[country][(n // 20000) % len(TOWNS[country])]
+def address(n: np.ndarray, country: np.ndarray) -> pa.Array:
+    num = number(1 + n % 250)
+    street = pick(STREETS, (n // 250) % len(STREETS))
+    suffix = pick([long for long, _ in SUFFIXES], (n // 5000) % len(SUFFIXES))
+    towns = [town for c in COUNTRIES for town in TOWNS[c]]
+    which = country * len(TOWNS["GB"]) + (n // 20000) % len(TOWNS["GB"])
+    town, code = pick([t for t, _ in towns], which), pick([c for _, c in towns], which)
     unit = n // 120000
-    line = f"Flat {unit}, " if unit else ""
-    if country == "DE":
-        return f"{line}{street}strasse {number}, {code} {town}, DE".replace("strasse", " Strasse")
-    return f"{line}{number} {street} {suffix}, {town} {code}, {country}"
+    line = pc.if_else(unit > 0, join("Flat ", number(unit), ", "), "")
+    german = join(line, street, " Strasse ", num, ", ", code, " ", town, ", DE")
+    other = join(line, num, " ", street, " ", suffix, ", ", town, " ", code, ", ")
+    return pc.if_else(
+        country == COUNTRIES.index("DE"), german, join(other, pick(COUNTRIES, country))
+    )
 
 
 def warehouse(n: int, country: str) -> str:
@@ -296,100 +350,171 @@ def warehouse(n: int, country: str) -> str:
     return f"Unit {n + 3}, {STREETS[n % len(STREETS)]} Business Park, {town} {code}, {country}"
 
 
-def luhn_digit(digits: str) -> str:
-    """The check digit that makes ``digits + check`` Luhn-valid.
+def luhn_body(body: np.ndarray, length: int) -> np.ndarray:
+    """``body`` (``length`` digits) with its Luhn check digit appended.
 
-    >>> luhn_digit("7992739871")
-    '3'
+    >>> luhn_body(np.array([7992739871]), 10)
+    array([79927398713])
     """
-    total = 0
-    for i, ch in enumerate(reversed(digits)):
-        d = int(ch) * (2 if i % 2 == 0 else 1)
-        total += d - 9 if d > 9 else d
-    return str(-total % 10)
+    d = body // 10 ** np.arange(length)[:, None] % 10  # d[i]: the i-th digit from the right
+    doubled = d[0::2] * 2
+    total = (doubled - 9 * (doubled > 9)).sum(0) + d[1::2].sum(0)
+    return body * 10 + (-total % 10)
 
 
-def card(n: int) -> str:
-    body = f"{BINS[n % len(BINS)]}{_mix(n, 10**9):09d}"
-    digits = body + luhn_digit(body)
-    return " ".join(digits[i : i + 4] for i in range(0, 16, 4))
+def card(n: np.ndarray, country: np.ndarray | None = None) -> pa.Array:
+    body = np.array(BINS)[n % len(BINS)] * 10**9 + _mix(n, 10**9)
+    return _group4(number(luhn_body(body, 15)), 16)
 
 
-def iban(n: int, country: str) -> str:
-    if country == "GB":
-        bban = f"NWBK{_mix(n, 10**14):014d}"
-    else:
-        bban = f"{_mix(n, 10**18):018d}"
-        country = "DE"
-    numeric = "".join(str(int(c, 36)) for c in bban + country + "00")
-    text = f"{country}{98 - int(numeric) % 97:02d}{bban}"
-    return " ".join(text[i : i + 4] for i in range(0, len(text), 4))
+def _mod97(*parts: tuple) -> np.ndarray:
+    """The decimal concatenation of ``(value, digit count)`` parts, modulo 97."""
+    rest = 0
+    for value, width in parts:
+        rest = (rest * pow(10, width, 97) + value % 97) % 97
+    return rest
 
 
-def ip(n: int) -> str:
-    """IPv4 (public-looking, 11.0.0.0-222.255.255.255) for most numbers, IPv6 for every 5th."""
-    if n % 5 == 4:
-        return str(ipaddress.IPv6Address((0x2A02C7F << 100) | _mix(n, 2**64)))
-    return str(ipaddress.IPv4Address(11 * 2**24 + (n * 2_654_435_761 + 99) % (212 * 2**24)))
+def _letters(text: str) -> tuple[int, int]:
+    """IBAN letters as a number (A=10 ... Z=35) and its digit count."""
+    numeric = "".join(str(int(c, 36)) for c in text)
+    return int(numeric), len(numeric)
 
 
-def device(n: int) -> str:
-    return f"fp-{(n * 0x9E3779B97F4A7C15 + 0x632BE59BD9B4E019) % 2**64:016x}"
+def iban(n: np.ndarray, country: np.ndarray) -> pa.Array:
+    """GB IBANs for GB accounts, German ones for everyone else."""
+    gb_number, de_number = _mix(n, 10**14), _mix(n, 10**18)
+    gb = country == COUNTRIES.index("GB")
+    gb_check = 98 - _mod97(_letters("NWBK"), (gb_number, 14), _letters("GB00"))
+    de_check = 98 - _mod97((de_number, 18), _letters("DE00"))
+    text = pc.if_else(
+        gb,
+        join("GB", digits(gb_check, 100), "NWBK", digits(gb_number, 10**14)),
+        join("DE", digits(de_check, 100), digits(de_number, 10**18)),
+    )
+    return _group4(text, 22)
 
 
-def _variant_email(value: str, r: int, country: str) -> str:
-    local, domain = value.split("@")
-    if domain == "gmail.com" and r % 3 == 1:
-        local = local.replace(".", "") if "." in local else f"{local[:2]}.{local[2:]}"
-    if r % 4 == 2:
-        local += ("+promo", "+shop", "+deals")[r % 3]
-    text = f"{local}@{domain}"
-    text = (text, text.title(), text.upper(), text.capitalize())[r // 4 % 4]
-    return f" {text} " if r % 11 == 0 else text
+def ip(n: np.ndarray, country: np.ndarray | None = None) -> pa.Array:
+    """IPv4 (public-looking, 11.0.0.0-222.255.255.255) for most numbers, IPv6 for every 5th
+    (``2a02:c7f0::`` and the low 64 bits, leading zero groups compressed as Python does)."""
+    v4 = 11 * 2**24 + (n * 2_654_435_761 + 99) % (212 * 2**24)
+    octets = [number(v4 >> shift & 255) for shift in (24, 16, 8, 0)]
+    low = _mix64(n, 7_654_321, 12_345)
+    groups = [_hex4(low >> np.uint64(shift)) for shift in (48, 32, 16, 0)]
+    v6 = join("2a02:c7f0::", pc.binary_join_element_wise(*groups, ":"))
+    v6 = pc.replace_substring_regex(v6, "::(0:)+", "::")
+    return pc.if_else(n % 5 == 4, v6, pc.binary_join_element_wise(*octets, "."))
 
 
-def _variant_phone(value: str, r: int, country: str) -> str:
-    code, _, rest = value[1:].partition(" ")
-    national = {
-        "44": lambda: ("0" + rest, "(0" + rest.replace(" ", ") ", 1).replace(" ", "-", 1)),
-        "1": lambda: (rest.replace("(", "").replace(") ", "-"), rest.replace("-", " ")),
-        "49": lambda: ("0" + rest, "0" + rest.replace(" ", "/")),
-    }[code]()
-    own = {"44": "GB", "1": "US", "49": "DE"}[code] == country
-    idd = "011 " if country == "US" else "00"  # the international prefix dialled from there
-    options = (value, f"{idd}{code} {rest}", *(national if own else (value.replace(" ", ""),) * 2))
-    return options[r % len(options)]
+def device(n: np.ndarray, country: np.ndarray | None = None) -> pa.Array:
+    h = _mix64(n, 0x9E3779B97F4A7C15, 0x632BE59BD9B4E019)
+    return join("fp-", *(pc.utf8_lpad(_hex4(h >> np.uint64(s)), 4, "0") for s in (48, 32, 16, 0)))
 
 
-def _variant_address(value: str, r: int, country: str) -> str:
-    if r % 2:
-        for long, short in SUFFIXES:
-            value = value.replace(f" {long},", f" {short}.," if r % 4 == 1 else f" {short},")
-        value = value.replace(" Strasse ", " Str. ")
-    if r % 3 == 1:
-        value = _GB_POSTCODE.sub(r"\1\2", value).upper().replace(",", "").replace(".", "")
-    return value
+def brand_names(j: np.ndarray) -> pa.Array:
+    """Made-up brand names from syllables: ``Zentri``, ``Luxvoka``."""
+    third = np.where(j % 3 > 0, j // 400 % len(SYLLABLES), len(SYLLABLES))
+    return pc.utf8_capitalize(
+        join(pick(SYLLABLES, j % 20), pick(SYLLABLES, j // 20 % 20), pick([*SYLLABLES, ""], third))
+    )
 
 
-def _variant_card(value: str, r: int, country: str) -> str:
-    return (value, value.replace(" ", "-"), value.replace(" ", ""))[r % 3]
+def _variant_email(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    parts = pc.split_pattern(value, "@", max_splits=1)
+    local, domain = pc.list_element(parts, 0), pc.list_element(parts, 1)
+    respelled = pc.if_else(
+        pc.match_substring(local, "."),
+        pc.replace_substring(local, ".", ""),
+        join(pc.utf8_slice_codeunits(local, 0, 2), ".", pc.utf8_slice_codeunits(local, 2)),
+    )
+    local = pc.if_else(pc.and_(pc.equal(domain, "gmail.com"), r % 3 == 1), respelled, local)
+    local = pc.if_else(r % 4 == 2, join(local, pick(TAGS, r % 3)), local)
+    text = join(local, "@", domain)
+    text = pc.choose(
+        r // 4 % 4, text, pc.utf8_title(text), pc.utf8_upper(text), pc.utf8_capitalize(text)
+    )
+    return pc.if_else(r % 11 == 0, join(" ", text, " "), text)
 
 
-def _variant_iban(value: str, r: int, country: str) -> str:
-    return (value, value.replace(" ", ""), value.lower(), value.title())[r % 4]
+def _variant_phone(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    parts = pc.split_pattern(pc.utf8_slice_codeunits(value, 1), " ", max_splits=1)
+    code, rest = pc.list_element(parts, 0), pc.list_element(parts, 1)
+    first = pc.replace_substring(rest, " ", ") ", max_replacements=1)
+    national = (  # two national spellings of GB, US and DE numbers
+        (
+            join("0", rest),
+            join("(0", pc.replace_substring(first, " ", "-", max_replacements=1)),
+        ),
+        (
+            pc.replace_substring(pc.replace_substring(rest, "(", ""), ") ", "-"),
+            pc.replace_substring(rest, "-", " "),
+        ),
+        (join("0", rest), join("0", pc.replace_substring(rest, " ", "/"))),
+    )
+    home = pc.index_in(code, value_set=pa.array(CALLING_CODES))
+    own = pc.equal(home, pa.array(country.astype(np.int32)))
+    compact = pc.replace_substring(value, " ", "")
+    idd = pick(("00", "011 ", "00"), country)  # the international prefix dialled from there
+    spelled = [pc.if_else(own, pc.choose(home, *(n[i] for n in national)), compact) for i in (0, 1)]
+    return pc.choose(r % 4, value, join(idd, code, " ", rest), *spelled)
 
 
-def _variant_ip(value: str, r: int, country: str) -> str:
-    if ":" in value and r % 2:
-        value = ipaddress.IPv6Address(value).exploded
-        return value.upper() if r % 4 == 3 else value
-    return value
+def _variant_address(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    short = {".": value, "": value}
+    for dot in short:
+        for long, abbreviation in SUFFIXES:
+            short[dot] = pc.replace_substring(short[dot], f" {long},", f" {abbreviation}{dot},")
+        short[dot] = pc.replace_substring(short[dot], " Strasse ", " Str. ")
+    value = pc.if_else(r % 2 == 1, pc.if_else(r % 4 == 1, short["."], short[""]), value)
+    shouted = pc.utf8_upper(pc.replace_substring_regex(value, GB_POSTCODE, r"\1\2"))
+    shouted = pc.replace_substring(pc.replace_substring(shouted, ",", ""), ".", "")
+    return pc.if_else(r % 3 == 1, shouted, value)
 
 
-def _variant_device(value: str, r: int, country: str) -> str:
-    return f"{value} " if r % 17 == 0 else value
+def _variant_card(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    return pc.choose(
+        r % 3, value, pc.replace_substring(value, " ", "-"), pc.replace_substring(value, " ", "")
+    )
 
 
+def _variant_iban(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    return pc.choose(
+        r % 4,
+        value,
+        pc.replace_substring(value, " ", ""),
+        pc.utf8_lower(value),
+        pc.utf8_title(value),
+    )
+
+
+def _variant_ip(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    """IPv6 expanded (all eight groups of four digits) for odd ``r``, upper-case for some."""
+    written = pc.list_value_length(pc.split_pattern(value, ":")).to_numpy()  # "::" counts 1
+    zeros = np.clip(9 - written, 0, 7)  # groups "::" stands for (0: no "::", or IPv4)
+    filled = pc.choose(
+        zeros, value, *(pc.replace_substring(value, "::", ":" + "0:" * k) for k in range(1, 8))
+    )
+    groups = pc.split_pattern(filled, ":")
+    padded = pc.utf8_lpad(groups.flatten(), 4, "0")
+    expanded = pc.binary_join(pa.ListArray.from_arrays(groups.offsets, padded), ":")
+    expanded = pc.if_else(r % 4 == 3, pc.utf8_upper(expanded), expanded)
+    return pc.if_else(pc.and_(pc.match_substring(value, ":"), r % 2 == 1), expanded, value)
+
+
+def _variant_device(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    return pc.if_else(r % 17 == 0, join(value, " "), value)
+
+
+MAKERS = {
+    "email": email,
+    "phone": phone,
+    "address": address,
+    "card": card,
+    "iban": iban,
+    "ip": ip,
+    "device": device,
+}
 _VARIANTS = {
     "email": _variant_email,
     "phone": _variant_phone,
@@ -401,6 +526,15 @@ _VARIANTS = {
 }
 
 
-def variant(kind: str, value: str, r: int, country: str) -> str:
-    """Spell ``value`` the way source system ``r`` (any int) writes a ``kind`` identifier."""
+def variant(kind: str, value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
+    """Spell each ``kind`` identifier the way source system ``r`` (any int) writes it."""
     return _VARIANTS[kind](value, r, country)
+
+
+def one_array(kind: str, n: int, country: str = "GB") -> pa.Array:
+    return MAKERS[kind](np.array([n]), np.array([COUNTRIES.index(country)]))
+
+
+def one(kind: str, n: int, country: str = "GB") -> str:
+    """The canonical ``kind`` value of number ``n`` for an account in ``country``."""
+    return one_array(kind, n, country)[0].as_py()

@@ -10,7 +10,6 @@ other rows and :class:`FeedWriter` writes any feed as CSV, JSON lines or Parquet
 
 from __future__ import annotations
 
-import json
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -150,15 +149,14 @@ BAD_VALUES: dict[str, tuple] = {
     "bad_phone": ("12345", "+44 ABC DEF", "n/a", "0"),
     "bad_rating": (0, 6, -1, 10),
 }
-CURRENCY = {"GB": "GBP", "US": "USD", "DE": "EUR"}
+CURRENCY = ("GBP", "USD", "EUR")  # of COUNTRIES
 _SUFFIX = pa.array(["Z", "+01:00", "+02:00", "-05:00"])
 _SHIFT = np.array([0, 3600, 7200, -18000])
 
 
 def ids(prefix: str, index: np.ndarray, width: int) -> pa.Array:
     """``ids("S", np.array([0, 41]), 6)`` -> ``["S000001", "S000042"]`` (vectorised)."""
-    digits = pc.utf8_lpad(pc.cast(pa.array(index + 1), S), width=width, padding="0")
-    return pc.binary_join_element_wise(prefix, digits, "")
+    return fake.join(prefix, fake.digits(index + 1, 10**width))
 
 
 def iso(ts: np.ndarray, rng: np.random.Generator | None = None) -> pa.Array:
@@ -176,15 +174,22 @@ def updated(rng: np.random.Generator, ts: np.ndarray) -> pa.Array:
     return iso(np.minimum(np.maximum(ts, START) + rng.integers(0, 20 * DAY, len(ts)), END - 1))
 
 
-def brand_name(j: int) -> str:
-    s = fake.SYLLABLES
-    return (s[j % 20] + s[j // 20 % 20] + (s[j // 400 % 20] if j % 3 else "")).capitalize()
+def _pick_titled(words: list[str], index: np.ndarray) -> pa.Array:
+    return fake.pick([w.title() for w in words], index)
 
 
-def title(world: World, p: int) -> str:
-    return (
-        f"{brand_name(int(world.brand_perm[world.product_brand[p]]))} "
-        f"{fake.ADJECTIVES[p % 10]} {fake.NOUNS[p // 10 % len(fake.NOUNS)]}"
+def _account_type(is_seller: np.ndarray) -> pa.Array:
+    return pa.array(np.where(is_seller, "seller", "reviewer"))
+
+
+def titles(world: World, p: np.ndarray) -> pa.Array:
+    """Product titles: the brand's name, an adjective and a noun."""
+    return fake.join(
+        fake.brand_names(world.brand_perm[world.product_brand[p]]),
+        " ",
+        fake.pick(fake.ADJECTIVES, p % 10),
+        " ",
+        fake.pick(fake.NOUNS, p // 10 % len(fake.NOUNS)),
     )
 
 
@@ -201,6 +206,8 @@ class Feeds:
         self.ev = sorted(world.events)
         self.ev_account = np.array([e[0] for e in self.ev], np.int64)
         self.ev_kinds = [e[1] for e in self.ev]
+        self.ev_kinds = np.array(self.ev_kinds or [""])  # padded: indexed with -1 for own events
+        self.ev_values = pa.array([e[2] for e in self.ev], S)
 
     def totals(self) -> dict[str, int]:
         """Expected rows per feed (before generation), for progress bars."""
@@ -229,30 +236,30 @@ class Feeds:
 
     # --- accounts ------------------------------------------------------------------------------
 
-    def _contact(self, rng, g: np.ndarray, kind: str, make: Callable) -> list[str]:
-        w, ov = self.w, self.w.override[kind]
-        country = [COUNTRIES[c] for c in w.country[g]]
-        r = rng.integers(0, 1000, len(g))
-        return [
-            fake.variant(kind, ov.get(x) or make(x * 4, c), rr, c)
-            for x, c, rr in zip(g.tolist(), country, r.tolist(), strict=True)
-        ]
+    def _contact(self, rng, g: np.ndarray, kind: str) -> pa.Array:
+        """The accounts' own ``kind`` values (or the planted ones), as some system spells them."""
+        ov, country = self.w.override[kind], self.w.country[g]
+        planted = np.isin(g, np.fromiter(ov, np.int64, len(ov)))
+        values = pc.replace_with_mask(
+            fake.MAKERS[kind](g * 4, country),
+            pa.array(planted),
+            pa.array([ov[x] for x in g[planted].tolist()], S),
+        )
+        return fake.variant(kind, values, rng.integers(0, 1000, len(g)), country)
 
     def _sellers(self, rng):
         w = self.w
         for i0 in range(0, w.S, CHUNK):
             g = np.arange(i0, min(i0 + CHUNK, w.S))
-            n, country = len(g), [COUNTRIES[c] for c in w.country[g]]
+            n, country = len(g), w.country[g]
             first, last = rng.integers(0, len(fake.FIRST), n), rng.integers(0, len(fake.LAST), n)
-            form = {"GB": "Ltd", "US": "LLC", "DE": "GmbH"}
-            legal = [
-                f"{fake.LAST[b].title()} Trading {form[c]}"
-                if a % 3
-                else f"{fake.FIRST[a].title()} {fake.LAST[b].title()}"
-                for a, b, c in zip(first.tolist(), last.tolist(), country, strict=True)
-            ]
-            display = [f"{brand_name(int(x))} Store" for x in rng.integers(0, 8000, n)]
-            status = w.status[g]
+            first_name, last_name = _pick_titled(fake.FIRST, first), _pick_titled(fake.LAST, last)
+            legal = pc.if_else(
+                first % 3 > 0,
+                fake.join(last_name, " Trading ", fake.pick(("Ltd", "LLC", "GmbH"), country)),
+                fake.join(first_name, " ", last_name),
+            )
+            display = fake.join(fake.brand_names(rng.integers(0, 8000, n)), " Store")
             closed = w.closed[g]
             yield (
                 self._table(
@@ -261,14 +268,14 @@ class Feeds:
                         "seller_id": self.seller_ids[i0 : i0 + n],
                         "legal_name": legal,
                         "display_name": display,
-                        "email": self._contact(rng, g, "email", fake.email),
-                        "phone": self._contact(rng, g, "phone", fake.phone),
-                        "address": self._contact(rng, g, "address", fake.address),
-                        "country": country,
+                        "email": self._contact(rng, g, "email"),
+                        "phone": self._contact(rng, g, "phone"),
+                        "address": self._contact(rng, g, "address"),
+                        "country": fake.pick(COUNTRIES, country),
                         "registered_at": iso(w.created[g], rng),
-                        "status": [STATUSES[s] for s in status],
+                        "status": fake.pick(STATUSES, w.status[g]),
                         "closed_at": iso(closed, rng),
-                        "reason": [REASONS[r] or None for r in w.reason[g]],
+                        "reason": fake.pick([r or None for r in REASONS], w.reason[g]),
                         "updated_at": updated(rng, np.maximum(w.created[g], closed)),
                     },
                 ),
@@ -282,23 +289,22 @@ class Feeds:
             n = len(g)
             a, b = rng.integers(0, len(fake.FIRST), n), rng.integers(0, len(fake.LAST), n)
             style = rng.integers(0, 3, n)
-            names = [
-                (
-                    f"{fake.FIRST[x].title()} {fake.LAST[y][0].upper()}.",
-                    f"{fake.FIRST[x]}{y}",
-                    f"{fake.FIRST[x].title()}",
-                )[s]
-                for x, y, s in zip(a.tolist(), b.tolist(), style.tolist(), strict=True)
-            ]
+            first = _pick_titled(fake.FIRST, a)
+            names = pc.choose(
+                style,
+                fake.join(first, " ", fake.pick([x[0].upper() for x in fake.LAST], b), "."),
+                fake.join(fake.pick(fake.FIRST, a), fake.number(b)),
+                first,
+            )
             yield (
                 self._table(
                     "reviewers",
                     {
                         "reviewer_id": self.reviewer_ids[j0 : j0 + n],
                         "display_name": names,
-                        "email": self._contact(rng, g, "email", fake.email),
-                        "phone": self._contact(rng, g, "phone", fake.phone),
-                        "country": [COUNTRIES[c] for c in w.country[g]],
+                        "email": self._contact(rng, g, "email"),
+                        "phone": self._contact(rng, g, "phone"),
+                        "country": fake.pick(COUNTRIES, w.country[g]),
                         "joined_at": iso(w.created[g], rng),
                         "updated_at": updated(rng, w.created[g]),
                     },
@@ -316,7 +322,7 @@ class Feeds:
                 "brands",
                 {
                     "brand_id": ids("B", np.arange(w.brand_count), 5),
-                    "name": [brand_name(j) for j in range(w.brand_count)],
+                    "name": fake.brand_names(np.arange(w.brand_count)),
                     "registered_at": iso(w.brand_created[b], rng),
                     "updated_at": updated(rng, w.brand_created[b]),
                 },
@@ -335,8 +341,8 @@ class Feeds:
                         "product_id": self.product_ids[p0 : p0 + len(p)],
                         "seller_id": self.seller_ids.take(pa.array(w.product_seller[p])),
                         "brand_id": self.brand_ids.take(pa.array(w.product_brand[p])),
-                        "title": [title(w, x) for x in p.tolist()],
-                        "category": [fake.CATEGORIES[x % 8] for x in (p // 7).tolist()],
+                        "title": titles(w, p),
+                        "category": fake.pick(fake.CATEGORIES, p // 7 % len(fake.CATEGORIES)),
                         "price": w.price[p],
                         "listed_at": iso(w.listed[p], rng),
                         "updated_at": updated(rng, w.listed[p]),
@@ -408,16 +414,18 @@ class Feeds:
             g1 = min(g0 + CHUNK, n_acc)
             own = np.repeat(np.arange(g0, g1), counts[g0:g1])
             lo_e, hi_e = np.searchsorted(self.ev_account, [g0, g1])
-            planted = [e for e in self.ev[lo_e:hi_e] if e[1] in kinds]
-            acc = np.concatenate([own, np.repeat(np.array([e[0] for e in planted], np.int64), 2)])
-            value = [None] * len(own) + [e[2] for e in planted for _ in (0, 1)]
-            kind = [None] * len(own) + [e[1] for e in planted for _ in (0, 1)]
+            planted = lo_e + np.array(
+                [i for i, k in enumerate(self.ev_kinds[lo_e:hi_e]) if k in kinds], np.int64
+            )
+            acc = np.concatenate([own, np.repeat(self.ev_account[planted], 2)])
+            event = np.concatenate([np.full(len(own), -1), np.repeat(planted, 2)])  # -1: own
             lo = np.maximum(w.created[acc], START - 30 * DAY)
             hi = np.where(w.closed[acc] >= 0, w.closed[acc], END - DAY)
             ts = lo + (rng.random(len(acc)) * np.maximum(hi - lo, 3600)).astype(np.int64)
             order = np.argsort(ts, kind="stable")
-            acc, ts = acc[order], ts[order]
-            value, kind = [value[i] for i in order.tolist()], [kind[i] for i in order.tolist()]
+            acc, ts, event = acc[order], ts[order], event[order]
+            kind = np.where(event >= 0, self.ev_kinds[event], "")
+            value = self.ev_values.take(pa.array(event, mask=event < 0))
             pick = rng.integers(0, 1000, (len(acc), 2))
             is_seller = acc < w.S
             account_id = self.account_ids.take(pa.array(acc))
@@ -429,29 +437,19 @@ class Feeds:
         for acc, ts, value, kind, pick, is_seller, account_id, start in self._account_events(
             rng, "logins", ("device", "ip")
         ):
-            country = [COUNTRIES[c] for c in w.country[acc]]
+            country, r = w.country[acc], pick[:, 1]
             own_ip = acc * 4 + np.where(pick[:, 0] < 750, 0, 1 + pick[:, 0] % 3)
-            devices = [
-                fake.variant(
-                    "device", v if k == "device" else fake.device(a * 4 + (p > 850)), p, "GB"
-                )
-                for a, v, k, p in zip(acc.tolist(), value, kind, pick[:, 1].tolist(), strict=True)
-            ]
-            ips = [
-                fake.variant("ip", v if k == "ip" else fake.ip(n), p, c)
-                for n, v, k, p, c in zip(
-                    own_ip.tolist(), value, kind, pick[:, 1].tolist(), country, strict=True
-                )
-            ]
+            devices = pc.if_else(kind == "device", value, fake.device(acc * 4 + (r > 850)))
+            ips = pc.if_else(kind == "ip", value, fake.ip(own_ip))
             yield (
                 self._table(
                     "logins",
                     {
                         "event_id": ids("L", np.arange(start, start + len(acc)), 8),
-                        "account_type": pa.array(np.where(is_seller, "seller", "reviewer")),
+                        "account_type": _account_type(is_seller),
                         "account_id": account_id,
-                        "device_fingerprint": devices,
-                        "ip": ips,
+                        "device_fingerprint": fake.variant("device", devices, r, country),
+                        "ip": fake.variant("ip", ips, r, country),
                         "ts": iso(ts, rng),
                         "updated_at": updated(rng, ts),
                     },
@@ -464,36 +462,23 @@ class Feeds:
         for acc, ts, value, kind, pick, is_seller, account_id, start in self._account_events(
             rng, "payments", ("card", "iban")
         ):
-            number = acc * 4 + (pick[:, 0] > 800)
-            kind = [
-                k or ("iban" if n % 5 == 0 else "card")
-                for k, n in zip(kind, number.tolist(), strict=True)
-            ]
-            raw = [
-                fake.variant(
-                    k, v or (fake.card(n) if k == "card" else fake.iban(n, COUNTRIES[c])), p, "GB"
-                )
-                for k, v, n, c, p in zip(
-                    kind,
-                    value,
-                    number.tolist(),
-                    w.country[acc].tolist(),
-                    pick[:, 1].tolist(),
-                    strict=True,
-                )
-            ]
-            card = [r if k == "card" else None for r, k in zip(raw, kind, strict=True)]
-            iban = [r if k == "iban" else None for r, k in zip(raw, kind, strict=True)]
+            number, country, r = acc * 4 + (pick[:, 0] > 800), w.country[acc], pick[:, 1]
+            card = np.where(kind == "", number % 5 > 0, kind == "card")
+            own = pc.if_else(card, fake.card(number), fake.iban(number, country))
+            raw = pc.if_else(kind == "", own, value)
+            raw = pc.if_else(
+                card, fake.variant("card", raw, r, country), fake.variant("iban", raw, r, country)
+            )
             yield (
                 self._table(
                     "payments",
                     {
                         "payment_id": ids("PM", np.arange(start, start + len(acc)), 7),
-                        "account_type": pa.array(np.where(is_seller, "seller", "reviewer")),
+                        "account_type": _account_type(is_seller),
                         "account_id": account_id,
-                        "method": ["card" if k == "card" else "bank" for k in kind],
-                        "card_number": card,
-                        "iban": iban,
+                        "method": pa.array(np.where(card, "card", "bank")),
+                        "card_number": pc.if_else(card, raw, None),
+                        "iban": pc.if_else(card, None, raw),
                         "seen_at": iso(ts, rng),
                         "updated_at": updated(rng, ts),
                     },
@@ -513,9 +498,12 @@ class Feeds:
         for i0 in range(0, len(first), CHUNK):
             sl = slice(i0, i0 + CHUNK)
             prods, ts = m["product"][sl], m["ts"][sl]
-            bodies = [
-                templates[(p + i) % 3].format(t=title(w, p)) for i, p in enumerate(prods.tolist())
-            ]
+            which = (prods + np.arange(len(prods))) % len(templates)
+            bodies = fake.join(
+                fake.pick([t.split("{t}")[0] for t in templates], which),
+                titles(w, prods),
+                fake.pick([t.split("{t}")[1] for t in templates], which),
+            )
             yield (
                 self._table(
                     "messages",
@@ -545,7 +533,7 @@ class Feeds:
                         "reviewer_id": self.reviewer_ids.take(pa.array(f["reviewer"][sl] - w.S)),
                         "product_id": self.product_ids.take(pa.array(f["product"][sl])),
                         "amount": f["amount"][sl],
-                        "currency": [CURRENCY[COUNTRIES[c]] for c in w.country[f["seller"][sl]]],
+                        "currency": fake.pick(CURRENCY, w.country[f["seller"][sl]]),
                         "ts": iso(ts, rng),
                         "updated_at": updated(rng, ts),
                     },
@@ -566,26 +554,33 @@ def make_dirty(
     """Break ~0.1% of unprotected rows (at least ``minimum``), cycling through the feed's kinds."""
     candidates = np.flatnonzero(~protected)
     n = min(len(candidates), max(minimum, int(rng.binomial(len(candidates), DIRTY_RATE))))
-    rows = np.sort(rng.choice(candidates, n, replace=False))
-    kinds = list(feed.dirty)
-    changed: dict[str, list] = {}
-    dirty = []
-    keys = table.column(0).to_pylist()
-    for i, row in enumerate(rows.tolist()):
-        kind = kinds[(i + offset) % len(kinds)]
-        column = feed.dirty[kind]
-        values = changed.setdefault(column, table.column(column).to_pylist())
-        values[row] = (
+    rows = np.sort(rng.choice(candidates, n, replace=False)).tolist()
+    kinds = [list(feed.dirty)[(i + offset) % len(feed.dirty)] for i in range(n)]
+    keys = table.column(0).take(pa.array(rows, INT)).to_pylist()
+    dirty = [
+        DirtyRow(feed.name, offset + row, key, kind, feed.dirty[kind])
+        for row, key, kind in zip(rows, keys, kinds, strict=True)
+    ]
+    for column in dict.fromkeys(feed.dirty.values()):
+        hits = [
+            (row, kind) for row, kind in zip(rows, kinds, strict=True) if feed.dirty[kind] == column
+        ]
+        if not hits:
+            continue
+        index = table.schema.get_field_index(column)
+        bad = [
             unknown(column, row)
             if kind == "unknown_ref"
             else BAD_VALUES[kind][row % len(BAD_VALUES[kind])]
+            for row, kind in hits
+        ]
+        mask = np.zeros(table.num_rows, bool)
+        mask[[row for row, _ in hits]] = True
+        field = table.schema.field(index)
+        values = pc.replace_with_mask(
+            table.column(index).combine_chunks(), pa.array(mask), pa.array(bad, field.type)
         )
-        dirty.append(DirtyRow(feed.name, offset + row, keys[row], kind, column))
-    for column, values in changed.items():
-        index = table.schema.get_field_index(column)
-        table = table.set_column(
-            index, table.schema.field(index), pa.array(values, table.schema.field(index).type)
-        )
+        table = table.set_column(index, field, values)
     return table, dirty
 
 
@@ -605,7 +600,7 @@ class FeedWriter:
         elif feed.format == "parquet":
             self._sink = pq.ParquetWriter(str(self.path), feed.schema)
         else:
-            self._sink = self.path.open("w", encoding="utf-8")
+            self._sink = self.path.open("wb")
 
     def write(self, table: pa.Table) -> None:
         if self.feed.format == "csv":
@@ -613,15 +608,27 @@ class FeedWriter:
         elif self.feed.format == "parquet":
             self._sink.write_table(table, row_group_size=CHUNK)
         else:
-            names = table.column_names
-            lines = (
-                json.dumps(dict(zip(names, row, strict=True)), ensure_ascii=False)
-                for row in zip(*(c.to_pylist() for c in table.columns), strict=True)
-            )
-            self._sink.write("".join(f"{line}\n" for line in lines))
+            self._sink.write(json_lines(table))
 
     def close(self) -> None:
         self._sink.close()
+
+
+def json_lines(table: pa.Table) -> pa.Buffer:
+    """The rows as JSON objects, one a line, as ``json.dumps(row, ensure_ascii=False)`` writes
+    them (strings here never hold control characters)."""
+    parts = []
+    for i, (name, column) in enumerate(zip(table.column_names, table.columns, strict=True)):
+        if pa.types.is_string(column.type):
+            text = pc.replace_substring(pc.replace_substring(column, "\\", "\\\\"), '"', '\\"')
+            text = fake.join('"', text, '"')
+        else:
+            text = pc.cast(column, S)
+            if pa.types.is_floating(column.type):  # 20.0, not 20
+                text = pc.if_else(pc.match_substring(text, "."), text, fake.join(text, ".0"))
+        parts += ["{" if i == 0 else ", ", f'"{name}": ', pc.fill_null(text, "null")]
+    lines = fake.join(*parts, "}\n").combine_chunks()
+    return pc.binary_join(pa.ListArray.from_arrays([0, len(lines)], lines), "")[0].as_buffer()
 
 
 def unknown_id(world: World) -> Callable[[str, int], str]:

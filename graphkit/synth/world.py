@@ -24,7 +24,7 @@ from graphkit.synth.truth import Identifier, Lookalike, Ring
 DAY = 86_400
 START = 1_704_067_200  # 2024-01-01T00:00:00Z: the feeds cover one (leap) year
 END = START + 366 * DAY
-COUNTRIES = ("GB", "US", "DE")
+COUNTRIES = fake.COUNTRIES
 SINGLE = ("email", "phone", "address")  # one value per account, in the sellers/reviewers rows
 STATUSES = ("active", "suspended", "closed")
 REASONS = (
@@ -139,16 +139,7 @@ class World:
 
     def new_value(self, kind: str, country: int) -> str:
         n, self._number = self._number, self._number + 1
-        c = COUNTRIES[country]
-        return {
-            "device": lambda: fake.device(n),
-            "ip": lambda: fake.ip(n),
-            "card": lambda: fake.card(n),
-            "iban": lambda: fake.iban(n, c),
-            "email": lambda: fake.email(n, c),
-            "phone": lambda: fake.phone(n, c),
-            "address": lambda: fake.address(n, c),
-        }[kind]()
+        return fake.one(kind, n, COUNTRIES[country])
 
     def free(self, kind: str, g: int) -> bool:
         """Can account ``g`` take one more identifier of ``kind``?"""
