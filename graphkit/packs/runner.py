@@ -14,6 +14,7 @@ False
 from __future__ import annotations
 
 import logging
+import weakref
 from typing import Any, LiteralString, cast
 
 import neo4j
@@ -54,6 +55,11 @@ def _native(value: Any) -> Any:
     return value
 
 
+#: Planner estimates per database and query id. Neo4j plans parameters as unknowns, so an
+#: estimate does not depend on parameter values; one EXPLAIN per query per connection will do.
+_estimates: weakref.WeakKeyDictionary[Database, dict[str, float]] = weakref.WeakKeyDictionary()
+
+
 def check_cost(db: Database, query: catalog.Query, values: dict, limit: int) -> float:
     """EXPLAIN the query; raise CostRefused when the plan estimates more than ``limit`` rows."""
     cypher = cast(LiteralString, "EXPLAIN " + query.cypher)
@@ -63,7 +69,11 @@ def check_cost(db: Database, query: catalog.Query, values: dict, limit: int) -> 
         assert plan is not None
         return plan
 
-    estimate = estimated_rows(db.read_with(explain, notifications_min_severity="OFF"))
+    known = _estimates.setdefault(db, {})
+    if query.id not in known:
+        plan = db.read_with(explain, notifications_min_severity="OFF")
+        known[query.id] = estimated_rows(plan)
+    estimate = known[query.id]
     if estimate > limit:
         raise CostRefused(
             f"{query.id}: the planner estimates {estimate:,.0f} rows, over the limit of {limit:,}",

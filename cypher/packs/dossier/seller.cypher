@@ -14,7 +14,7 @@
 // params:
 //   seller_id: {type: str, default: '', description: the seller to centre on}
 //   hops: {type: int, default: 2, min: 1, max: 3, description: how far to expand}
-//   max_per_node: {type: int, default: 100, min: 1, max: 1000, description: neighbours kept per node}
+//   max_per_node: {type: int, default: 50, min: 1, max: 1000, description: neighbours kept per node}
 //   max_identifier_degree: {type: int, default: 50, min: 2, max: 10000, description: do not expand nodes with more relationships}
 // output: subgraph
 // timeout_s: 5
@@ -25,8 +25,9 @@
 // ---
 MATCH (s:Seller {seller_id: $seller_id})
 OPTIONAL CALL (s) {
-  MATCH (s)-[r]-(n)
-  RETURN collect(r)[..$max_per_node] AS hop1
+  MATCH (s)-[r]-()
+  WITH r LIMIT $max_per_node
+  RETURN collect(r) AS hop1
 }
 WITH s, hop1, [r IN hop1 | endNode(r)] + [r IN hop1 | startNode(r)] AS near
 OPTIONAL CALL (s, near) {
@@ -36,7 +37,8 @@ OPTIONAL CALL (s, near) {
     AND COUNT { (n)--() } <= $max_identifier_degree
   CALL (n) {
     MATCH (n)-[r]-()
-    RETURN collect(r)[..$max_per_node] AS rels
+    WITH r LIMIT $max_per_node
+    RETURN collect(r) AS rels
   }
   UNWIND rels AS r
   RETURN collect(DISTINCT r) AS hop2
@@ -49,7 +51,8 @@ OPTIONAL CALL (near, far) {
     AND COUNT { (n)--() } <= $max_identifier_degree
   CALL (n) {
     MATCH (n)-[r]-()
-    RETURN collect(r)[..$max_per_node] AS rels
+    WITH r LIMIT $max_per_node
+    RETURN collect(r) AS rels
   }
   UNWIND rels AS r
   RETURN collect(DISTINCT r) AS hop3
