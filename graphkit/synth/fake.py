@@ -490,16 +490,17 @@ def _variant_iban(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Arr
 
 def _variant_ip(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:
     """IPv6 expanded (all eight groups of four digits) for odd ``r``, upper-case for some."""
-    written = pc.list_value_length(pc.split_pattern(value, ":")).to_numpy()  # "::" counts 1
-    zeros = np.clip(9 - written, 0, 7)  # groups "::" stands for (0: no "::", or IPv4)
-    filled = pc.choose(
-        zeros, value, *(pc.replace_substring(value, "::", ":" + "0:" * k) for k in range(1, 8))
+    expand = pc.and_(pc.match_substring(value, ":"), pa.array(r % 2 == 1))
+    v6, r = value.filter(expand), r[expand.to_numpy(zero_copy_only=False)]
+    written = pc.list_value_length(pc.split_pattern(v6, ":")).to_numpy()  # "::" counts 1
+    filled = pc.choose(  # "::" stands for 9 - written zero groups
+        8 - written, *(pc.replace_substring(v6, "::", ":" + "0:" * k) for k in range(1, 8))
     )
     groups = pc.split_pattern(filled, ":")
     padded = pc.utf8_lpad(groups.flatten(), 4, "0")
     expanded = pc.binary_join(pa.ListArray.from_arrays(groups.offsets, padded), ":")
     expanded = pc.if_else(r % 4 == 3, pc.utf8_upper(expanded), expanded)
-    return pc.if_else(pc.and_(pc.match_substring(value, ":"), r % 2 == 1), expanded, value)
+    return pc.replace_with_mask(value, expand, expanded)
 
 
 def _variant_device(value: pa.Array, r: np.ndarray, country: np.ndarray) -> pa.Array:

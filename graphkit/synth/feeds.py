@@ -179,7 +179,7 @@ def _pick_titled(words: list[str], index: np.ndarray) -> pa.Array:
 
 
 def _account_type(is_seller: np.ndarray) -> pa.Array:
-    return pa.array(np.where(is_seller, "seller", "reviewer"))
+    return fake.pick(("reviewer", "seller"), is_seller.astype(np.int8))
 
 
 def titles(world: World, p: np.ndarray) -> pa.Array:
@@ -476,7 +476,7 @@ class Feeds:
                         "payment_id": ids("PM", np.arange(start, start + len(acc)), 7),
                         "account_type": _account_type(is_seller),
                         "account_id": account_id,
-                        "method": pa.array(np.where(card, "card", "bank")),
+                        "method": fake.pick(("bank", "card"), card.astype(np.int8)),
                         "card_number": pc.if_else(card, raw, None),
                         "iban": pc.if_else(card, None, raw),
                         "seen_at": iso(ts, rng),
@@ -598,7 +598,8 @@ class FeedWriter:
             options = pa_csv.WriteOptions(quoting_style="needed")
             self._sink = pa_csv.CSVWriter(str(self.path), feed.schema, write_options=options)
         elif feed.format == "parquet":
-            self._sink = pq.ParquetWriter(str(self.path), feed.schema)
+            repeating = [c for c, _ in feed.columns[1:] if c != "ts" and not c.endswith("_at")]
+            self._sink = pq.ParquetWriter(str(self.path), feed.schema, use_dictionary=repeating)
         else:
             self._sink = self.path.open("wb")
 

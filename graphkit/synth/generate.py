@@ -7,6 +7,8 @@
 
 from __future__ import annotations
 
+import multiprocessing
+import os
 import shutil
 import time
 from dataclasses import dataclass, field
@@ -20,10 +22,11 @@ from rich.text import Text
 
 from graphkit.errors import GraphkitError
 from graphkit.synth.feeds import FEEDS, Feeds, FeedWriter, make_dirty, unknown_id
-from graphkit.synth.truth import GroundTruth, write_truth
+from graphkit.synth.truth import DirtyRow, GroundTruth, write_truth
 from graphkit.synth.world import SCALES, World
 
 REGISTER_VERSION = "1"  # a string, as graphkit.benign expects
+WORKERS = min(2, os.cpu_count() or 1)
 
 
 @dataclass
@@ -65,17 +68,15 @@ def generate(
     if out.exists() and not out.is_dir():
         raise GraphkitError(f"{out} is a file", hint="pass a directory for --out")
     started = time.perf_counter()
-    sink = None
     if to_postgres:
         from graphkit.synth.postgres import PostgresSink
 
-        sink = PostgresSink(to_postgres)
+        PostgresSink(to_postgres).close()  # fail early on a bad DSN; create the schema
     world = World(SCALES[scale], seed)
     feeds = Feeds(world)
     totals = feeds.totals()
     shutil.rmtree(out / "feeds", ignore_errors=True)
     summary = Summary(out, scale, seed)
-    dirty_rows = []
     bar = Progress(
         TextColumn("{task.description:<10}"),
         BarColumn(),
@@ -85,37 +86,65 @@ def generate(
         console=Console(stderr=True),
         disable=not progress,
     )
-    with bar:
-        for index, feed in enumerate(FEEDS.values()):
-            task = bar.add_task(feed.name, total=totals[feed.name])
-            rng = np.random.default_rng([seed, 10 + index])
-            writer = FeedWriter(feed, out / "feeds")
-            if sink:
-                sink.begin(feed)
-            rows = 0
-            for table, protected in feeds.chunks(feed.name, rng):
-                minimum = len(feed.dirty) if rows == 0 else 0
-                table, dirty = make_dirty(
-                    feed, table, protected, rows, rng, unknown_id(world), minimum
-                )
-                dirty_rows += dirty
-                writer.write(table)
-                if sink:
-                    sink.write(feed, table)
-                rows += table.num_rows
-                bar.update(task, completed=rows)
-            writer.close()
-            if sink:
-                sink.end(feed)
-            summary.rows[feed.name] = rows
-    if sink:
-        sink.close()
+    # Feeds are independent (each has its own random stream): write them in parallel, the
+    # biggest first, in processes forked after the world is planned.
+    context = multiprocessing.get_context("fork")
+    updates = context.SimpleQueue()
+    order = sorted(FEEDS, key=lambda name: -totals[name])
+    with bar, context.Pool(WORKERS, _start_worker, (feeds, out, to_postgres, updates)) as pool:
+        tasks = {name: bar.add_task(name, total=totals[name]) for name in FEEDS}
+        pending = pool.map_async(_write_feed, order)
+        while not pending.ready() or not updates.empty():
+            while not updates.empty():
+                name, rows = updates.get()
+                bar.update(tasks[name], completed=rows)
+            pending.wait(0.1)
+        written = dict(zip(order, pending.get(), strict=True))
+    summary.rows = {name: written[name][0] for name in FEEDS}
+    dirty_rows = [row for name in FEEDS for row in written[name][1]]
     truth = GroundTruth(scale, seed, summary.rows, world.rings, world.benign, dirty_rows)
     write_truth(truth, out)
     write_register(truth, out / "truth" / "benign_register.yaml")
     summary.rings, summary.lookalikes = len(world.rings), len(world.benign)
     summary.dirty_rows, summary.seconds = len(dirty_rows), time.perf_counter() - started
     return summary
+
+
+_worker: dict = {}  # what the forked workers inherit from generate()
+
+
+def _start_worker(feeds: Feeds, out: Path, to_postgres: str | None, updates) -> None:
+    _worker.update(feeds=feeds, out=out, to_postgres=to_postgres, updates=updates)
+
+
+def _write_feed(name: str) -> tuple[int, list[DirtyRow]]:
+    """Write feed ``name`` (and its table, with ``to_postgres``); return its rows and dirty rows."""
+    feeds, out = _worker["feeds"], _worker["out"]
+    world = feeds.w
+    feed = FEEDS[name]
+    rng = np.random.default_rng([world.seed, 10 + list(FEEDS).index(name)])
+    writer = FeedWriter(feed, out / "feeds")
+    sink = None
+    if _worker["to_postgres"]:
+        from graphkit.synth.postgres import PostgresSink
+
+        sink = PostgresSink(_worker["to_postgres"])
+        sink.begin(feed)
+    rows, dirty_rows = 0, []
+    for table, protected in feeds.chunks(name, rng):
+        minimum = len(feed.dirty) if rows == 0 else 0
+        table, dirty = make_dirty(feed, table, protected, rows, rng, unknown_id(world), minimum)
+        dirty_rows += dirty
+        writer.write(table)
+        if sink:
+            sink.write(feed, table)
+        rows += table.num_rows
+        _worker["updates"].put((name, rows))
+    writer.close()
+    if sink:
+        sink.end(feed)
+        sink.close()
+    return rows, dirty_rows
 
 
 def write_register(truth: GroundTruth, path: Path) -> None:

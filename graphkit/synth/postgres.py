@@ -37,6 +37,7 @@ class PostgresSink:
                 hint="check the DSN, e.g. postgresql://user@host:5432/dbname",
             ) from None
         self.conn.execute("CREATE SCHEMA IF NOT EXISTS marketplace")
+        self.conn.commit()  # before parallel sinks create their tables in it
 
     def begin(self, feed: Feed) -> None:
         columns = ", ".join(f"{name} {_sql_type(name, dtype)}" for name, dtype in feed.columns)
