@@ -99,6 +99,7 @@ class Database:
                 user_agent="graphkit",
                 max_connection_pool_size=16,
                 connection_acquisition_timeout=30,
+                notifications_min_severity="OFF",  # planner hints are noise in logs here
             )
         except (neo4j_errors.ConfigurationError, ValueError) as exc:
             raise ConnectionFailed(
