@@ -42,7 +42,10 @@ SCRATCH_CELLS = [
 ]
 # (notebook, expected node count per graph); None is the scratch notebook above.
 # The analyst notebooks join here, e.g. (REPO / "notebooks/01-....ipynb", None).
-NOTEBOOKS: list[tuple[Path | None, list[int] | None]] = [(None, [6])]
+NOTEBOOKS: list[tuple[Path | None, list[int] | None]] = [
+    (None, [6]),
+    (REPO / "notebooks/01-investigate-a-seller.ipynb", None),
+]
 
 
 def _free_port() -> int:
