@@ -40,20 +40,23 @@ class SweepSettings:
     min_ring_score: float = 1.5  # rings scoring less are not reported
 
 
+def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
+    """Seller pairs sharing non-benign, non-hub identifiers (``identity.overlap-score``)."""
+    pairs = run(
+        "identity.overlap-score",
+        db,
+        min_score=settings.min_link_score,
+        max_identifier_degree=settings.max_identifier_degree,
+    )
+    return [
+        Link(row["seller_a"], row["seller_b"], "identity", row["score"], tuple(row["evidence"]))
+        for row in records(pairs)
+    ]
+
+
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
     """Every pairwise link the packs find, with its evidence."""
-    degree = settings.max_identifier_degree
-    links = [
-        Link(row["seller_a"], row["seller_b"], "identity", row["score"], tuple(row["evidence"]))
-        for row in records(
-            run(
-                "identity.overlap-score",
-                db,
-                min_score=settings.min_link_score,
-                max_identifier_degree=degree,
-            )
-        )
-    ]
+    links = identity_links(db, settings)
     brands = run(
         "brand.co-selling",
         db,
@@ -61,10 +64,12 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
         max_brand_sellers=settings.max_brand_sellers,
     )
     for row in records(brands):
-        links.append(
-            Link(row["seller_a"], row["seller_b"], "brand", row["score"], tuple(row["evidence"]))
-        )
-    for row in records(run("reviews.self-review", db, max_identifier_degree=degree)):
+        evidence = tuple(row["evidence"])
+        links.append(Link(row["seller_a"], row["seller_b"], "brand", row["score"], evidence))
+    self_reviews = run(
+        "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
+    )
+    for row in records(self_reviews):
         if row["score"] >= settings.min_link_score:
             facts = {"n_reviews": row["n_reviews"], "avg_rating": row["avg_rating"]}
             evidence = tuple({"kind": kind, **facts} for kind in row["kinds"])
@@ -72,8 +77,8 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
     for row in records(run("reviews.solicited", db)):
-        evidence = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
-        links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", 1.0, (evidence,)))
+        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
+        links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", 1.0, (facts,)))
     lockstep = run(
         "reviews.lockstep",
         db,
@@ -81,9 +86,9 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
         window_hours=settings.lockstep_window_hours,
     )
     for row in records(lockstep):
-        evidence = {"n_products": row["n_products"], "products": row["products"]}
+        facts = {"n_products": row["n_products"], "products": row["products"]}
         links.append(
-            Link(row["reviewer_a"], row["reviewer_b"], "lockstep", row["n_products"], (evidence,))
+            Link(row["reviewer_a"], row["reviewer_b"], "lockstep", row["n_products"], (facts,))
         )
     return links
 
@@ -118,6 +123,15 @@ def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]
     _describe(db, rings)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))
+
+
+def identity_clusters(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]:
+    """Connected components over shared identifiers only (benign identifiers and hubs above
+    ``max_identifier_degree`` excluded), described like rings: size, identifier kinds, brands,
+    status mix. Largest first; pairs included."""
+    clusters = rings_from_links(identity_links(db, settings))
+    _describe(db, clusters)
+    return clusters
 
 
 def dossier(db: Database, ring: Ring, max_sellers: int = 25) -> Subgraph:

@@ -25,7 +25,7 @@ query_app = group(
 ring_app = group(
     "ring",
     "Rings of linked accounts: sweep the whole graph, then open one ring.\n\n"
-    "Examples: `graphkit ring sweep --out out/sweep`, "
+    "Examples: `graphkit ring sweep --out out/sweep`, `graphkit ring clusters`, "
     "`graphkit ring show ring-0123456789 --sweep out/sweep --html ring.html`",
 )
 
@@ -118,6 +118,26 @@ def ring_sweep(
     for path in sweep_mod.write_report(rings, out_dir):
         out.print(f"wrote {path}")
     out.print(sweep_mod.markdown(rings, top=10), highlight=False, markup=False)
+
+
+@ring_app.command("clusters")
+@friendly_errors
+def ring_clusters(
+    out_file: Path = typer.Option(None, "--out", "-o", help="Also write the table as CSV."),
+) -> None:
+    """Identity clusters: connected components over shared identifiers only (benign and hub
+    identifiers excluded), with size, identifier kinds, brands and status mix.
+
+    Example: `graphkit ring clusters --out clusters.csv`
+    """
+    with Database() as db:
+        frame = sweep_mod.summary_frame(sweep_mod.identity_clusters(db))
+    if out_file:
+        frame.to_csv(out_file, index=False)
+        out.print(f"wrote {out_file}")
+    columns = ["ring_id", "n_sellers", "identifier_kinds", "status_mix", "brands", "sellers"]
+    text = frame[columns].to_string(index=False) if len(frame) else "(no clusters)"
+    out.print(text, highlight=False, markup=False, soft_wrap=True)
 
 
 @ring_app.command("show")

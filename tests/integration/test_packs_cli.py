@@ -61,3 +61,10 @@ def test_ring_sweep_and_show(marketplace: Database, tmp_path: Path) -> None:
     assert code == 0 and "S1 S2 S3" in text and "self-review" in text
     code, text = graphkit("ring", "show", "ring-nope", "--sweep", str(tmp_path))
     assert code == 2 and "no ring" in text
+
+
+def test_ring_clusters(marketplace: Database) -> None:
+    code, text = graphkit("ring", "clusters")
+    assert code == 0, text
+    assert "S1 S2 S3" in text and "device payment phone" in text
+    assert "S8 S9" in text  # the household pair is a cluster, just not a ring
