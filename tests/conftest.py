@@ -17,7 +17,7 @@ from pathlib import Path
 
 import pytest
 
-from graphkit import schema
+from graphkit import demo_data, schema
 from graphkit.config import load_settings
 from graphkit.db import Database
 from graphkit.server import ManagedServer
@@ -52,6 +52,25 @@ def db(database: Database) -> Database:
     """The live database, emptied before the test."""
     wipe(database)
     return database
+
+
+@pytest.fixture
+def small_marketplace(database: Database) -> Path:
+    """The graph holds the ``small`` synthetic marketplace (seed 7); returns its data directory.
+
+    Loaded once and reused: tests that take this fixture run last (see
+    ``pytest_collection_modifyitems``), so no ``db`` wipe comes between them.
+    """
+    out_dir = demo_data.default_dir(database)
+    if not demo_data.is_loaded(database, out_dir):
+        wipe(database)
+        demo_data.ensure_small_marketplace(database, out_dir, echo=lambda *_: None)
+    return out_dir
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Move the tests that share the loaded small marketplace to the end (stable order)."""
+    items.sort(key=lambda item: "small_marketplace" in getattr(item, "fixturenames", ()))
 
 
 def _free_port() -> int:

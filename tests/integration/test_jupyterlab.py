@@ -155,7 +155,7 @@ def chromium() -> Iterator:
 
 
 @pytest.mark.parametrize("notebook, expected", NOTEBOOKS, ids=lambda v: getattr(v, "stem", v))
-def test_graphs_draw_in_jupyterlab(chromium, lab, tmp_path, notebook, expected):
+def test_graphs_draw_in_jupyterlab(chromium, lab, small_marketplace, tmp_path, notebook, expected):
     notebook = notebook or _scratch_notebook(tmp_path / "viz-scratch.ipynb")
     stats = graphs_in_lab(chromium, lab, notebook)
     assert stats, "the notebook showed no graph"

@@ -1,9 +1,8 @@
 """Every analyst notebook in notebooks/ runs top to bottom against the live Neo4j.
 
-The graph is prepared once for the module: if it does not already hold the ``small`` synthetic
-marketplace (seed 7), it is wiped and loaded (``graphkit.demo_data``), so each notebook's own
-``ensure_small_marketplace`` cell finds the data loaded and returns at once. Notebooks inherit
-the connection through the environment (``GRAPHKIT_HOME`` / ``GRAPHKIT_BOLT_PORT``).
+The ``small_marketplace`` fixture (tests/conftest.py) loads the ``small`` synthetic marketplace
+once, so each notebook's own ``ensure_small_marketplace`` cell finds it and returns at once.
+Notebooks inherit the connection through the environment (``GRAPHKIT_HOME`` / ``GRAPHKIT_BOLT_PORT``).
 """
 
 from __future__ import annotations
@@ -17,10 +16,6 @@ import nbformat
 import pytest
 from nbclient import NotebookClient
 
-from graphkit import demo_data
-from graphkit.db import Database
-from graphkit.server import ManagedServer
-
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
@@ -28,24 +23,12 @@ NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
 CELL_TIMEOUT_S = 600
 
 
-@pytest.fixture(scope="module")
-def marketplace(neo4j_server: ManagedServer) -> Path:
-    with Database(neo4j_server.settings) as db:
-        out_dir = demo_data.default_dir(db)
-        if not demo_data.is_loaded(db, out_dir):
-            db.run_autocommit(
-                "MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS"
-            )
-            demo_data.ensure_small_marketplace(db, out_dir, echo=lambda *_: None)
-        return out_dir
-
-
 def _outputs(notebook: nbformat.NotebookNode) -> list[dict]:
     return [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(marketplace: Path, path: Path, tmp_path: Path):
+def test_notebook_runs(small_marketplace: Path, path: Path, tmp_path: Path):
     notebook = nbformat.read(path, as_version=4)
     env = {**os.environ, "PYTHONPATH": str(REPO)}  # the kernel imports the graphkit under test
     client = NotebookClient(
