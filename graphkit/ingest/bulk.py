@@ -18,7 +18,6 @@ import time
 from collections import defaultdict
 from collections.abc import Callable
 from datetime import UTC, datetime
-from itertools import islice
 from pathlib import Path
 from typing import Any, TextIO
 
@@ -31,7 +30,7 @@ from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine
-from graphkit.ingest.sources import open_source
+from graphkit.ingest.sources import chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options
 from graphkit.ingest.transform import Bad, Transformer
 from graphkit.server import ManagedServer
@@ -242,8 +241,7 @@ def bulk_load(
             Transformer(m, hasher),
             Quarantine(options.quarantine_dir, feed, run.run_id),
         )
-        records = source.records()
-        while chunk := list(islice(records, options.batch_size)):
+        for chunk in chunks(source, 0, options.batch_size):
             batch = transformer.batch(chunk)
             refused = []
             for row, where, raw in zip(batch.rows, batch.locators, batch.raws, strict=True):

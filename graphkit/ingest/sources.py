@@ -3,7 +3,8 @@
 Every reader yields ``(locator, record)`` pairs, one per source record, in a stable order:
 ``locator`` is ``file:line`` (files) or the key (PostgreSQL); ``record`` is a dict of raw
 values, or a :class:`Problem` when the record cannot even be parsed (bad encoding, broken
-JSON, a truncated CSV line). Nothing reads a whole file into memory.
+JSON, a truncated CSV line). Nothing reads a whole file into memory. :func:`chunks` cuts them
+into batches; Parquet batches stay columnar (:class:`Columns`) for the vectorised transform.
 
 >>> import tempfile
 >>> d = Path(tempfile.mkdtemp()); _ = (d / "a.csv").write_text("id,x\\n1,a\\n2\\n")
@@ -19,10 +20,12 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from datetime import datetime
+from itertools import islice
 from pathlib import Path
 from typing import Any, Protocol
 
 import psycopg
+import pyarrow as pa
 import pyarrow.parquet as pq
 from psycopg import sql
 
@@ -44,6 +47,21 @@ class Problem:
 
     reason: str
     raw: str
+
+
+@dataclass(frozen=True)
+class Columns:
+    """Consecutive records of one file, columnar; record ``i`` is at ``file:first + i``."""
+
+    file: str
+    first: int
+    data: pa.RecordBatch
+
+    def locator(self, i: int) -> str:
+        return f"{self.file}:{self.first + i}"
+
+    def records(self) -> list[Record]:
+        return [(self.locator(i), r) for i, r in enumerate(self.data.to_pylist())]
 
 
 class Source(Protocol):
@@ -142,6 +160,10 @@ class ParquetSource:
         self.total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
 
     def records(self, skip: int = 0) -> Iterator[Record]:
+        for columns in self.columns(skip):
+            yield from columns.records()
+
+    def columns(self, skip: int = 0) -> Iterator[Columns]:
         seen = 0
         for path in self.paths:
             for batch in pq.ParquetFile(path).iter_batches(batch_size=self.batch_size):
@@ -149,9 +171,7 @@ class ParquetSource:
                 if seen <= skip:
                     continue
                 first = max(skip - start, 0)
-                rows = batch.slice(first).to_pylist()
-                for offset, row in enumerate(rows, start + first + 1):
-                    yield f"{path.name}:{offset}", row
+                yield Columns(path.name, start + first + 1, batch.slice(first))
 
 
 class PostgresSource:
@@ -210,6 +230,16 @@ class PostgresSource:
             for values in cursor:
                 row = dict(zip(names, values, strict=True))
                 yield "/".join(str(row.get(k)) for k in m.key), row
+
+
+def chunks(source: Source, skip: int, size: int) -> Iterator[list[Record] | Columns]:
+    """The source's records after ``skip`` in batches of up to ``size``."""
+    if isinstance(source, ParquetSource):
+        yield from source.columns(skip)
+        return
+    records = source.records(skip)
+    while chunk := list(islice(records, size)):
+        yield chunk
 
 
 def open_source(

@@ -18,7 +18,6 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
-from itertools import islice
 from pathlib import Path
 from typing import Any
 
@@ -30,7 +29,7 @@ from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine
-from graphkit.ingest.sources import Source, open_source
+from graphkit.ingest.sources import Source, chunks, open_source
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.ingest.writer import compile_statement
 
@@ -82,8 +81,7 @@ def _fingerprint(options: Options, mapping: Mapping) -> str:
 
 
 def _batches(source: Source, transformer: Transformer, skip: int, size: int) -> Iterator[Batch]:
-    records = source.records(skip)
-    while chunk := list(islice(records, size)):
+    for chunk in chunks(source, skip, size):
         yield transformer.batch(chunk)
 
 
@@ -117,8 +115,6 @@ def _write_batch(
     session: neo4j.Session, statement: Any, mapping: Mapping, run: Run, batch: Batch
 ) -> list[Bad]:
     """Write a batch and its checkpoint in one managed transaction; return unknown refs."""
-    for i, row in enumerate(batch.rows):
-        row["_i"] = i
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
         missing = statement.run(tx, batch.rows, run.tag, mapping.feed)

@@ -3,7 +3,13 @@
 Labels, relationship types and property names come from the validated mapping (plain
 identifiers, backquoted anyway); row data and enum values only ever travel as parameters.
 Nodes in ``match`` mode are looked up first; rows whose referenced node does not exist write
-nothing and come back as ``(row index, missing aliases)`` for the quarantine.
+nothing and come back as ``(row index, missing aliases)`` for the quarantine: a cheap read
+(index seeks) finds them first, in the same transaction, and the write statement gets the
+other rows. It has no per-row ``CALL`` around the writes (in 5.26 that plan grew
+quadratically with the batch: 1k rows 2 s, 5k rows 140 s; set-based, 5k rows 0.9 s).
+
+Only the columns the statement uses are sent. Datetimes travel as ``[epoch seconds,
+nanoseconds]`` and are rebuilt in Cypher: the driver packs Python datetimes ~50x slower.
 
 Aggregates are idempotent: ``min``/``max`` keep the extreme, ``sum`` and ``events.count``
 only count an event id not yet in ``events.list``.
@@ -13,27 +19,24 @@ only count an event id not yet in ``events.list``.
 >>> for line in cypher.splitlines():
 ...     print(line[:72].rstrip())
 UNWIND $rows AS row
-OPTIONAL MATCH (`reviewer`:`Reviewer` {`reviewer_id`: row.`reviewer_id`}
-OPTIONAL MATCH (`product`:`Product` {`product_id`: row.`product_id`})
-WITH `row`, `reviewer`, `product`, [`reviewer` IS NULL AND row.`reviewer
-CALL (`row`, `reviewer`, `product`, missing) {
-  WITH * WHERE NOT true IN missing
-  MERGE (`reviewer`)-[r0:`REVIEWED` {`review_id`: row.`review_id`}]->(`p
-  SET r0.`rating` = row.`rating`, r0.`ts` = row.`ts`, r0.`verified` = ro
-}
-WITH row, missing WHERE true IN missing
-RETURN row._i AS i, missing
+WITH row {.*, `ts`: datetime({epochSeconds: row.`ts`[0], nanosecond: row
+MATCH (`reviewer`:`Reviewer` {`reviewer_id`: row.`reviewer_id`})
+MATCH (`product`:`Product` {`product_id`: row.`product_id`})
+MERGE (`reviewer`)-[r0:`REVIEWED` {`review_id`: row.`review_id`}]->(`pro
+SET r0.`rating` = row.`rating`, r0.`ts` = row.`ts`, r0.`verified` = row.
 """
 
 from __future__ import annotations
 
-import textwrap
 from dataclasses import dataclass, field
+from datetime import UTC, datetime
 from typing import Any
 
 import neo4j
 
-from graphkit.ingest.mapping import Mapping, Node, Relationship
+from graphkit.ingest.mapping import ColumnType, Mapping, Node, Relationship
+
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 
 
 def q(name: str) -> str:
@@ -55,23 +58,39 @@ class Statement:
     """The compiled Cypher, its constant parameters and the aliases it may report missing."""
 
     cypher: str
+    check: str  # finds rows whose ``match`` nodes do not exist ("" without such nodes)
     params: dict[str, Any] = field(default_factory=dict)
     checked: list[str] = field(default_factory=list)
+    columns: list[str] = field(default_factory=list)  # the row fields the statement reads
+    temporal: set[str] = field(default_factory=set)  # those that hold datetimes
+
+    def rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+        """The ``$rows`` parameter: used columns only, datetimes as ``[seconds, nanos]``,
+        ``_i`` = the row's index in ``rows``."""
+        out = []
+        for i, row in enumerate(rows):
+            values = {c: row[c] for c in self.columns}
+            for c in self.temporal:
+                if (value := values[c]) is not None:
+                    delta = value - EPOCH
+                    values[c] = [delta.days * 86_400 + delta.seconds, delta.microseconds * 1000]
+            values["_i"] = i
+            out.append(values)
+        return out
 
     def run(self, tx: neo4j.ManagedTransaction, rows: list[dict], tag: int, feed: str) -> list:
         """Write ``rows``; return ``[(row index, [missing aliases])]`` for unknown references."""
-        params = {**self.params, "rows": rows, "tag": tag, "feed": feed}
-        result = tx.run(self.cypher, params)  # type: ignore[arg-type]
-        if not self.checked:
-            result.consume()
-            return []
-        return [
-            (
-                record["i"],
-                [a for a, gone in zip(self.checked, record["missing"], strict=True) if gone],
-            )
-            for record in result
-        ]
+        params = {**self.params, "rows": self.rows(rows), "tag": tag, "feed": feed}
+        missing = []
+        if self.check:
+            for record in tx.run(self.check, params):  # type: ignore[arg-type]
+                gone = zip(self.checked, record["missing"], strict=True)
+                missing.append((record["i"], [a for a, g in gone if g]))
+        if missing:
+            refused = {i for i, _ in missing}
+            params["rows"] = [r for r in params["rows"] if r["_i"] not in refused]
+        tx.run(self.cypher, params).consume()  # type: ignore[arg-type]
+        return missing
 
 
 def _optional(mapping: Mapping, r: str) -> bool:
@@ -177,13 +196,39 @@ def _retire(rel: Relationship) -> str:
     )
 
 
+def _used_columns(mapping: Mapping) -> list[str]:
+    refs: list[str] = []
+    for node in mapping.nodes.values():
+        refs += [r for _, case in node.variants() for r in case.key.values()]
+        refs += [*node.properties.values(), *filter(None, [node.switch])]
+    for rel in mapping.relationships:
+        refs += [*(rel.key or {}).values(), *(p.value for p in rel.props().values())]
+        refs += [rel.events.id] if rel.events else []
+    return list(dict.fromkeys(map(root_column, refs)))
+
+
+def _temporal(mapping: Mapping, column: str) -> str:
+    """Rebuild a datetime column sent as ``[seconds, nanos]``."""
+    value = f"datetime({{epochSeconds: {ref(column)}[0], nanosecond: {ref(column)}[1]}})"
+    if mapping.columns[column].required:
+        return f"{q(column)}: {value}"
+    return f"{q(column)}: CASE WHEN {ref(column)} IS NULL THEN null ELSE {value} END"
+
+
 def compile_statement(mapping: Mapping) -> Statement:
     """Build the one write statement for ``mapping``."""
     params: dict[str, Any] = {}
     checked = [a for a, n in mapping.nodes.items() if n.mode == "match"]
     merged = [a for a, n in mapping.nodes.items() if n.mode == "merge"]
+    columns = _used_columns(mapping)
+    temporal = {c for c in columns if mapping.columns[c].type == ColumnType.datetime}
     lines = ["UNWIND $rows AS row"]
-    lines += [_match_node(a, mapping.nodes[a], params, optional=True) for a in checked]
+    if temporal:
+        rebuilt = ", ".join(_temporal(mapping, c) for c in columns if c in temporal)
+        lines.append(f"WITH row {{.*, {rebuilt}}} AS row")
+    for a in checked:  # a null key leaves the node out; the row is still written
+        optional = _optional(mapping, _key(mapping.nodes[a]))
+        lines.append(_match_node(a, mapping.nodes[a], params, optional))
     write = [_merge_node(mapping, a, mapping.nodes[a]) for a in merged]
     write += [_relationship(mapping, i, rel) for i, rel in enumerate(mapping.relationships)]
     if mapping.mode == "snapshot":
@@ -191,14 +236,12 @@ def compile_statement(mapping: Mapping) -> Statement:
         write += [_retire(r) for r in retired.values()]
     write[-1] = write[-1].removesuffix("\nWITH *")  # a query or unit subquery cannot end so
     if not checked:
-        return Statement("\n".join(lines + write), params)
-    scope = ", ".join(q(x) for x in ["row", *checked])
+        return Statement("\n".join(lines + write), "", params, [], columns, temporal)
+    check = ["UNWIND $rows AS row"]
+    check += [_match_node(a, mapping.nodes[a], params, optional=True) for a in checked]
     missing = ", ".join(
         f"{q(a)} IS NULL AND {ref(_key(mapping.nodes[a]))} IS NOT NULL" for a in checked
     )
-    lines.append(f"WITH {scope}, [{missing}] AS missing")
-    body = textwrap.indent("\n".join(["WITH * WHERE NOT true IN missing", *write]), "  ")
-    lines.append(f"CALL ({scope}, missing) {{\n{body}\n}}")
-    lines.append("WITH row, missing WHERE true IN missing")
-    lines.append("RETURN row._i AS i, missing")
-    return Statement("\n".join(lines), params, checked)
+    check.append(f"WITH row, [{missing}] AS missing WHERE true IN missing")
+    check.append("RETURN row._i AS i, missing")
+    return Statement("\n".join(lines + write), "\n".join(check), params, checked, columns, temporal)
