@@ -198,8 +198,10 @@ def evaluate(
     """Compare a sweep with the synthetic ground truth: ring-member precision and recall per
     archetype, and the share of benign look-alike accounts flagged.
 
-    Example: `graphkit synth --out /tmp/mkt && graphkit load --feeds-dir /tmp/mkt/feeds &&
-    graphkit eval --truth /tmp/mkt`
+    Example: `graphkit synth --out /tmp/mkt --scale small --seed 7 &&
+    graphkit load --feeds-dir /tmp/mkt/feeds --demo-key &&
+    graphkit benign apply /tmp/mkt/truth/benign_register.yaml --demo-key &&
+    graphkit eval --truth /tmp/mkt --per-query`
     """
     from graphkit import evaluation
 
