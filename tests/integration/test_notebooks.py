@@ -2,7 +2,8 @@
 
 The ``small_marketplace`` fixture (tests/conftest.py) loads the ``small`` synthetic marketplace
 once, so each notebook's own ``ensure_small_marketplace`` cell finds it and returns at once.
-Notebooks inherit the connection through the environment (``GRAPHKIT_HOME`` / ``GRAPHKIT_BOLT_PORT``).
+Notebooks inherit the connection through the environment (``GRAPHKIT_HOME``,
+``GRAPHKIT_BOLT_PORT``).
 """
 
 from __future__ import annotations
