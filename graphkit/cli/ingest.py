@@ -6,31 +6,14 @@ from enum import StrEnum
 from pathlib import Path
 
 import typer
-from rich.progress import (
-    BarColumn,
-    MofNCompleteColumn,
-    Progress,
-    ProgressColumn,
-    Task,
-    TaskID,
-    TextColumn,
-    TimeRemainingColumn,
-)
 from rich.table import Table
-from rich.text import Text
 
-from graphkit.cli.app import app, console, friendly_errors, out
+from graphkit.cli.app import app, console, feed_progress, friendly_errors, out
 from graphkit.config import load_settings
 from graphkit.db import Database
 from graphkit.identity import Hasher
 from graphkit.ingest import FeedResult, Options, run
 from graphkit.ingest.mapping import MAPPINGS_DIR
-from graphkit.logs import json_mode
-
-
-class RateColumn(ProgressColumn):
-    def render(self, task: Task) -> Text:
-        return Text(f"{task.speed or 0:>9,.0f} rows/s")
 
 
 class Origin(StrEnum):
@@ -99,22 +82,9 @@ def _execute(feeds: list[str] | None, options: Options, demo_key: bool, incremen
     try:
         if db:
             db.verify()
-        if json_mode() or not console.is_terminal:
-            results = run(db, options, hasher, feeds=feeds, incremental=incremental)
-        else:
-            with Progress(
-                TextColumn("{task.description:<10}"), BarColumn(), MofNCompleteColumn(),
-                RateColumn(), TimeRemainingColumn(), console=console,
-            ) as bar:  # fmt: skip
-                tasks: dict[str, TaskID] = {}
-
-                def progress(feed: str, done: int, total: int | None) -> None:
-                    if feed not in tasks:
-                        tasks[feed] = bar.add_task(feed, total=total)
-                    bar.update(tasks[feed], advance=done)
-
-                results = run(db, options, hasher, feeds=feeds, incremental=incremental,
-                              progress=progress)  # fmt: skip
+        with feed_progress() as progress:
+            results = run(db, options, hasher, feeds=feeds, incremental=incremental,
+                          progress=progress)  # fmt: skip
     finally:
         if db:
             db.close()

@@ -271,7 +271,8 @@ def bulk_load(
     try:
         # The database name goes first: --nodes/--relationships take a variable file list.
         server.admin("database", "import", "full", settings.database,
-                     "--overwrite-destination=true", "--multiline-fields=true", *args)  # fmt: skip
+                     "--overwrite-destination=true", "--multiline-fields=true",
+                     f"--report-file={server.logs_dir / 'import.report'}", *args)  # fmt: skip
     finally:
         server.start(echo=echo)
     with Database(settings) as db:
