@@ -101,7 +101,11 @@ def lab(tmp_path_factory) -> Iterator[tuple[str, Path]]:
         yield f"{base}/lab/tree/{{name}}?token={token}", root
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:  # still shutting its kernels down: stop it hard
+            server.kill()
+            server.wait(timeout=30)
         log.close()
 
 
