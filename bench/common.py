@@ -105,6 +105,22 @@ def run_measured(command: list[str], env: dict[str, str] | None = None) -> tuple
     return wall, usage.ru_maxrss / 1024
 
 
+def naive_merge(db: Database, rows: list[dict]) -> None:
+    """The peer people write first: one auto-commit MERGE per review with the official driver.
+
+    ``rows`` are review rows as the feed has them (``ts`` an ISO 8601 string).
+    """
+    with db.driver.session(database=db.database) as session:
+        for row in rows:
+            session.run(
+                "MATCH (a:Reviewer {reviewer_id: $reviewer_id}) "
+                "MATCH (b:Product {product_id: $product_id}) "
+                "MERGE (a)-[x:REVIEWED {review_id: $review_id}]->(b) "
+                "SET x.rating = $rating, x.ts = datetime($ts), x.verified = $verified_purchase",
+                row,
+            ).consume()
+
+
 def bench_env() -> dict[str, str]:
     """Environment for a separate managed Neo4j, so benchmarks never touch the user's data."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}

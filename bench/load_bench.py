@@ -19,11 +19,13 @@ import tempfile
 import time
 from pathlib import Path
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "tests"))
+REPO = Path(__file__).resolve().parent.parent
+sys.path[:0] = [str(REPO), str(REPO / "tests")]
 
 import feedgen  # noqa: E402
 import pyarrow.parquet as pq  # noqa: E402
 
+from bench.common import naive_merge  # noqa: E402
 from graphkit import schema  # noqa: E402
 from graphkit.db import Database  # noqa: E402
 from graphkit.identity import DEMO_KEY, Hasher  # noqa: E402
@@ -42,19 +44,6 @@ def timed(table: list, name: str, work) -> None:
     wall, cpu = time.perf_counter(), time.process_time()
     rows = work()
     table.append((name, rows, time.perf_counter() - wall, time.process_time() - cpu))
-
-
-def naive(db: Database, rows: list[dict]) -> None:
-    """One auto-commit MERGE per review with the official driver (what people write first)."""
-    with db.driver.session(database=db.database) as session:
-        for r in rows:
-            session.run(
-                "MATCH (a:Reviewer {reviewer_id: $reviewer_id}) "
-                "MATCH (b:Product {product_id: $product_id}) "
-                "MERGE (a)-[x:REVIEWED {review_id: $review_id}]->(b) "
-                "SET x.rating = $rating, x.ts = datetime($ts), x.verified = $verified_purchase",
-                r,
-            ).consume()
 
 
 def main() -> None:
@@ -82,7 +71,7 @@ def main() -> None:
             run(db, options, hasher, feeds=BASE)
             rows = next(reviews.iter_batches(args.naive_max)).to_pylist()
             timed(table, f"naive per-row MERGE (first {len(rows):,} reviews only)",
-                  lambda: naive(db, rows) or len(rows))  # fmt: skip
+                  lambda: naive_merge(db, rows) or len(rows))  # fmt: skip
             wipe(db)
         if not args.skip_bulk:
             timed(table, "graphkit bulk (5 feeds, incl. stop/import/start)",

@@ -21,7 +21,15 @@ import pyarrow as pa
 import pyarrow.parquet as pq
 
 from bench import viz_bench
-from bench.common import Row, bench_env, bench_server, fresh_database, run_measured, timer
+from bench.common import (
+    Row,
+    bench_env,
+    bench_server,
+    fresh_database,
+    naive_merge,
+    run_measured,
+    timer,
+)
 from graphkit import ingest, packs, schema
 from graphkit.benign import apply_register, load_register
 from graphkit.db import Database
@@ -79,30 +87,17 @@ def generator(ctx: Context) -> list[Row]:
 
 
 def _review_slice(ctx: Context, count: int) -> list[dict]:
-    """The first ``count`` clean review rows of the feed, typed as the loader types them."""
+    """The first ``count`` clean review rows of the feed (``ts`` stays an ISO string)."""
     rows = []
     head = pq.read_table(ctx.data / "feeds" / "reviews.parquet").slice(0, count * 2)
     for row in head.to_pylist():
         try:
-            row["ts"] = datetime.fromisoformat(row["ts"])
+            datetime.fromisoformat(row["ts"])
         except (TypeError, ValueError):
             continue  # a planted dirty row: the loader quarantines it
         if row["review_id"] and 1 <= (row["rating"] or 0) <= 5:
             rows.append(row)
     return rows[:count]
-
-
-def _naive(db: Database, rows: list[dict]) -> None:
-    """What people write first: one auto-commit MERGE per row with the official driver."""
-    with db.driver.session(database=db.database) as session:
-        for row in rows:
-            session.run(
-                "MATCH (a:Reviewer {reviewer_id: $reviewer_id}) "
-                "MATCH (b:Product {product_id: $product_id}) "
-                "MERGE (a)-[x:REVIEWED {review_id: $review_id}]->(b) "
-                "SET x.rating = $rating, x.ts = $ts, x.verified = $verified_purchase",
-                row,
-            ).consume()
 
 
 def _py2neo(db: Database, rows: list[dict]) -> float | str:
@@ -116,7 +111,7 @@ def _py2neo(db: Database, rows: list[dict]) -> float | str:
     try:
         graph = Graph(server.bolt_uri, auth=("neo4j", server.password()))
         data = [(r["reviewer_id"], {"review_id": r["review_id"], "rating": r["rating"],
-                 "ts": r["ts"].isoformat(), "verified": r["verified_purchase"]}, r["product_id"])
+                 "ts": r["ts"], "verified": r["verified_purchase"]}, r["product_id"])
                 for r in rows]  # fmt: skip
         started = time.perf_counter()
         for offset in range(0, len(data), 10_000):
@@ -140,7 +135,7 @@ def load(ctx: Context) -> list[Row]:
         base_rows = sum(r.written for r in ingest.run(db, ctx.options(), HASHER, feeds=BASE_FEEDS))
     slice_rows = _review_slice(ctx, PEER_ROWS)
     with timer() as naive:
-        _naive(db, slice_rows)
+        naive_merge(db, slice_rows)
     naive_rate = len(slice_rows) / naive[0]
     _drop_reviews(db)
     py2neo_rate = _py2neo(db, slice_rows)

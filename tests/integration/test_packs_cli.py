@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import LiteralString, cast
 
 import pytest
 from typer.testing import CliRunner
@@ -13,21 +12,11 @@ from graphkit.cli import app
 from graphkit.db import Database
 
 pytestmark = pytest.mark.integration
-FIXTURE = Path(__file__).with_name("sweep_fixture.cypher")
 
 
 def graphkit(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
-
-
-@pytest.fixture
-def marketplace(db: Database) -> Database:
-    lines = FIXTURE.read_text().splitlines()
-    body = "\n".join(line for line in lines if not line.startswith("//"))
-    for statement in filter(str.strip, body.split(";")):
-        db.write(cast(LiteralString, statement))
-    return db
 
 
 def test_query_list_and_show() -> None:

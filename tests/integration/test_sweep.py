@@ -5,7 +5,6 @@ only when the threshold is lowered)."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import LiteralString, cast
 
 import pytest
 
@@ -14,18 +13,8 @@ from graphkit.db import Database
 from graphkit.evaluation import Truth, score
 from graphkit.sweep import SweepSettings, dossier, read_report, sweep, write_report
 
-FIXTURE = Path(__file__).with_name("sweep_fixture.cypher")
 RING = ["R1", "R2", "S1", "S2", "S3"]
 REVIEW_GROUP = ["R3", "R4", "R5"]
-
-
-@pytest.fixture
-def marketplace(db: Database) -> Database:
-    lines = FIXTURE.read_text().splitlines()
-    body = "\n".join(line for line in lines if not line.startswith("//"))
-    for statement in filter(str.strip, body.split(";")):
-        db.write(cast(LiteralString, statement))
-    return db
 
 
 @pytest.mark.integration
