@@ -199,7 +199,7 @@ class ManagedServer:
         if not (self.data_dir / "databases" / "system").exists():
             if not self.password_file.is_file():
                 self.password_file.touch(mode=0o600)
-                self.password_file.write_text(secrets.token_urlsafe(24) + "\n")
+                self.password_file.write_text(new_password() + "\n")
             self._java(ADMIN_MAIN, "dbms", "set-initial-password", self.password())
         self.password_file.chmod(0o600)
         echo(f"Starting Neo4j {self.settings.neo4j_version} ...")
@@ -288,6 +288,15 @@ class ManagedServer:
 def _ensure(path: Path) -> Path:
     path.mkdir(parents=True, exist_ok=True)
     return path
+
+
+def new_password() -> str:
+    """A random password that ``neo4j-admin`` cannot mistake for an option (no leading ``-``).
+
+    >>> all(not new_password().startswith("-") for _ in range(1000))
+    True
+    """
+    return "gk" + secrets.token_urlsafe(24)
 
 
 def _tail(text: str, lines: int = 6) -> str:
