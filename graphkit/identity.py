@@ -84,13 +84,19 @@ def normalise_email(raw: str) -> str:
 
 def normalise_phone(raw: str, region: str | None) -> str:
     """E.164 for a valid number, with ``region`` (ISO country) for national formats."""
+    return phonenumbers.format_number(
+        _parse_phone(raw, region), phonenumbers.PhoneNumberFormat.E164
+    )
+
+
+def _parse_phone(raw: str, region: str | None) -> phonenumbers.PhoneNumber:
     try:
         number = phonenumbers.parse(raw, (region or "").upper() or None)
     except phonenumbers.NumberParseException:
         raise InvalidIdentifier("unparseable phone number") from None
     if not phonenumbers.is_valid_number(number):
         raise InvalidIdentifier("not a valid phone number for its country")
-    return phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+    return number
 
 
 def normalise_address(raw: str) -> str:
@@ -195,9 +201,9 @@ class Hasher:
         return {"hash": self.hash("email", email), "domain": email.rsplit("@", 1)[1]}
 
     def phone(self, raw: str, region: str | None = None) -> dict[str, Any]:
-        e164 = normalise_phone(raw, region)
-        code = phonenumbers.parse(e164).country_code
-        return {"hash": self.hash("phone", e164), "country_code": str(code)}
+        number = _parse_phone(raw, region)
+        e164 = phonenumbers.format_number(number, phonenumbers.PhoneNumberFormat.E164)
+        return {"hash": self.hash("phone", e164), "country_code": str(number.country_code)}
 
     def address(self, raw: str, country: str | None = None) -> dict[str, Any]:
         address = normalise_address(raw)
