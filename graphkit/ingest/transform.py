@@ -335,23 +335,18 @@ class Transformer:
         for group in m.require_one_of:
             ok = pc.and_(ok, pc.or_(*[pc.is_valid(checks[c][1]) for c in group]))
         converted = pa.RecordBatch.from_arrays([v for _, v in checks.values()], names=list(checks))
-        if self.since is not None:
-            old = pc.less_equal(converted.column(m.watermark), pa.scalar(self.since, UTC_US))
-            skip = pc.and_(ok, old)
-            ok = pc.and_(ok, pc.invert(old))
-        else:
-            skip = pa.repeat(False, data.num_rows)
-        good = iter(converted.filter(ok).to_pylist())
         batch = Batch()
-        for i, (record, fine, skipped) in enumerate(
-            zip(data.to_pylist(), ok.to_pylist(), skip.to_pylist(), strict=True)
-        ):
-            locator = columns.locator(i)
-            if skipped:
-                result = None
-            elif fine:
-                result = self._dedupe(locator, record, next(good))
-            else:
-                result = self.row(locator, record)
-            batch.add(locator, record, result)
+        if self.since is not None:  # rows already loaded are counted, never materialised
+            old = pc.less_equal(converted.column(m.watermark), pa.scalar(self.since, UTC_US))
+            kept = pc.indices_nonzero(pc.invert(pc.fill_null(pc.and_(ok, old), False)))
+            batch.read = batch.skipped = data.num_rows - len(kept)
+            data, converted, ok = data.take(kept), converted.take(kept), ok.take(kept)
+            numbers = kept.to_pylist()
+        else:
+            numbers = range(data.num_rows)
+        good = iter(converted.filter(ok).to_pylist())
+        for i, record, fine in zip(numbers, data.to_pylist(), ok.to_pylist(), strict=True):
+            where = columns.locator(i)
+            result = self._dedupe(where, record, next(good)) if fine else self.row(where, record)
+            batch.add(where, record, result)
         return batch

@@ -87,3 +87,26 @@ def test_transform_rejects_and_keeps_first_of_conflicting_duplicates():
     assert isinstance(conflict, Bad) and "conflicting" in conflict.reason
     out_of_range = t.row("f:5", dict(good, review_id="RV2", rating="9"))
     assert isinstance(out_of_range, Bad) and out_of_range.field == "rating"
+
+
+def test_columnar_batch_skips_rows_at_or_before_the_watermark_without_losing_others():
+    from datetime import UTC, datetime
+
+    import pyarrow as pa
+
+    from graphkit.ingest.mapping import MAPPINGS_DIR
+    from graphkit.ingest.sources import Columns
+
+    stamps = ["2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-01-02T00:00:00Z", "bad"]
+    data = pa.RecordBatch.from_pydict({
+        "review_id": [f"RV{i}" for i in range(4)], "reviewer_id": ["R1"] * 4,
+        "product_id": ["P1"] * 4, "rating": [5, 4, 3, 2], "ts": stamps,
+        "verified_purchase": [True] * 4, "updated_at": stamps,
+    })  # fmt: skip
+    since = datetime(2024, 1, 2, tzinfo=UTC)
+    t = Transformer(load_mapping(MAPPINGS_DIR / "reviews.yaml"), H, since=since)
+    batch = t.batch(Columns("reviews.parquet", 10, data))
+    assert (batch.read, batch.skipped) == (4, 2)  # RV0 and RV2 are not newer
+    assert [r["review_id"] for r in batch.rows] == ["RV1"]
+    assert batch.locators == ["reviews.parquet:11"]
+    assert [(b.locator, b.field) for b in batch.bad] == [("reviews.parquet:13", "ts")]
