@@ -12,14 +12,20 @@ start it, apply the schema and record a SyncRun and Watermark per feed.
 from __future__ import annotations
 
 import csv
+import functools
+import io
 import logging
 import shutil
 import time
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
+
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
 
 from graphkit import schema
 from graphkit.config import load_settings
@@ -30,9 +36,9 @@ from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine
-from graphkit.ingest.sources import chunks, open_source
+from graphkit.ingest.sources import Columns, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options
-from graphkit.ingest.transform import Bad, Transformer
+from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.server import ManagedServer
 
 log = logging.getLogger("graphkit.ingest")
@@ -80,7 +86,7 @@ class Graph:
             if node.switch:
                 case = node.cases[row[node.switch]]  # type: ignore[index]
             else:
-                (_, case), *_ = node.variants()
+                (_, case), *_ = node.variants
             (prop, ref), *_ = case.key.items()
             key = _get(row, ref)
             self.keys[case.label] = prop
@@ -111,7 +117,7 @@ class Graph:
         if rel.key:
             (kp, kref), *_ = rel.key.items()
             values = {kp: _get(row, kref)} | {
-                p: _get(row, spec.value) for p, spec in rel.props().items()
+                p: _get(row, spec.value) for p, spec in rel.props.items()
             }
             self._stream(rel.type, a, b, {**values, "lastupdated": tag, "source": m.feed}, m, rel)
             return
@@ -121,7 +127,7 @@ class Graph:
             ids = props.setdefault(rel.events.list, [])
             event = _get(row, rel.events.id)
             fresh = event not in ids
-        for p, spec in rel.props().items():
+        for p, spec in rel.props.items():
             value, old = _get(row, spec.value), props.get(p)
             self.types[(rel.type, p)] = "float" if spec.agg == "sum" else m.ref_type(spec.value)
             if spec.agg == "set":
@@ -139,20 +145,56 @@ class Graph:
         props.update(lastupdated=tag, source=m.feed)
 
     def _stream(self, rel_type: str, a: End, b: End, values: dict, m: Mapping, rel: Any) -> None:
-        group = (rel_type, a[0], b[0])
+        f, writer, columns = self._open(m, rel, a[0], b[0])
+        writer.writerow([a[1], b[1], *(_cell(values.get(c)) for c in columns)])
+
+    def _open(self, m: Mapping, rel: Any, start: str, end: str) -> tuple[TextIO, Any, list[str]]:
+        """The CSV stream of a keyed relationship between two labels (its header written)."""
+        group = (rel.type, start, end)
         if group not in self.streams:
             (kp, kref), *_ = rel.key.items()
-            types = {kp: m.ref_type(kref)} | {
-                p: m.ref_type(s.value) for p, s in rel.props().items()
-            }
+            types = {kp: m.ref_type(kref)} | {p: m.ref_type(s.value) for p, s in rel.props.items()}
             types |= {"lastupdated": "int", "source": "string"}
             f = (self.dir / f"rel-{'-'.join(group)}.csv").open("w", newline="")
-            header = [f":START_ID({a[0]})", f":END_ID({b[0]})"]
+            header = [f":START_ID({start})", f":END_ID({end})"]
             header += [f"{p}:{_import_type(t)}" for p, t in types.items()]
             self._header(f"rel-{'-'.join(group)}", header)
             self.streams[group] = (f, csv.writer(f), list(types))
-        _, writer, columns = self.streams[group]
-        writer.writerow([a[1], b[1], *(_cell(values.get(c)) for c in columns)])
+        return self.streams[group]
+
+    def apply_columns(self, m: Mapping, table: pa.RecordBatch, tag: int) -> list[tuple[int, list]]:
+        """Add vouched rows still in Arrow form, for a feed that only streams keyed
+        relationships between existing nodes (:func:`streams_only`). Returns ``(row index,
+        missing aliases)`` for rows that reference unknown nodes; they write nothing."""
+        refs, known = {}, []
+        for alias, node in m.nodes.items():
+            ((prop, ref),) = node.key.items()  # type: ignore[union-attr]
+            self.keys[node.label] = prop  # type: ignore[index]
+            refs[alias] = (node.label, ref)
+            nodes = self.nodes[node.label]  # type: ignore[index]
+            known.append((alias, pa.array([k in nodes for k in table.column(ref).to_pylist()])))
+        found = functools.reduce(pc.and_, [mask for _, mask in known])
+        missing = [
+            (i, [alias for alias, mask in known if not mask[i].as_py()])
+            for i in pc.indices_nonzero(pc.invert(found)).to_pylist()
+        ]
+        good = table.filter(found)
+        for rel in m.relationships:
+            (start, start_ref), (end, end_ref) = refs[rel.from_], refs[rel.to]
+            f, _, columns = self._open(m, rel, start, end)
+            values = {p: good.column(ref) for p, ref in rel.key.items()}
+            values |= {p: good.column(spec.value) for p, spec in rel.props.items()}
+            values |= {
+                "lastupdated": pa.repeat(pa.scalar(tag), good.num_rows),
+                "source": pa.repeat(pa.scalar(m.feed), good.num_rows),
+            }
+            cells = [good.column(start_ref), good.column(end_ref)]
+            cells += [_text_cells(values[c]) for c in columns]
+            out = io.BytesIO()
+            pacsv.write_csv(pa.table(cells, names=[str(i) for i in range(len(cells))]), out,
+                            pacsv.WriteOptions(include_header=False))  # fmt: skip
+            f.write(out.getvalue().decode())
+        return missing
 
     def _header(self, name: str, header: list[str]) -> None:
         with (self.dir / f"{name}.header.csv").open("w", newline="") as f:
@@ -201,6 +243,53 @@ class Graph:
         return f"{self.dir / name}.header.csv,{self.dir / name}.csv"
 
 
+Vouched = tuple[pa.RecordBatch, list[int], Any]  # Arrow rows, their record numbers, the chunk
+
+
+def _transform(transformer: Transformer, chunk: Any, fast: bool) -> tuple[Batch, Vouched]:
+    """Python rows in ``batch``; for a streaming feed's columnar chunk, most rows stay Arrow."""
+    if fast and isinstance(chunk, Columns):
+        batch, table, numbers = transformer.columnar(chunk)
+        return batch, (table, numbers, chunk)
+    return transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+
+
+def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> Iterator[tuple]:
+    """Add the batch to the graph; yield ``(locator, missing aliases, raw)`` per refused row."""
+    for row, where, raw in zip(batch.rows, batch.locators, batch.raws, strict=True):
+        if missing := graph.apply(m, row, tag):
+            yield where, missing, raw
+    table, numbers, chunk = arrow
+    if table.num_rows:
+        for i, missing in graph.apply_columns(m, table, tag):
+            record = chunk.data.slice(numbers[i], 1).to_pylist()[0]
+            yield chunk.locator(numbers[i]), missing, record
+
+
+def _watermarks(m: Mapping, batch: Batch, arrow: Vouched) -> list:
+    marks = [row[m.watermark] for row in batch.rows]
+    if arrow[0].num_rows:
+        marks.append(pc.max(arrow[0].column(m.watermark)).as_py())
+    return marks
+
+
+def _text_cells(values: pa.Array) -> pa.Array:
+    """Arrow values as the CSV cells :func:`_cell` writes (datetimes in UTC, ISO 8601)."""
+    if pa.types.is_timestamp(values.type):
+        return pc.strftime(values, format="%Y-%m-%dT%H:%M:%SZ")
+    return values
+
+
+def streams_only(m: Mapping) -> bool:
+    """True when every row of ``m`` only streams keyed relationships between existing nodes
+    (like ``reviews``): such rows can be written from Arrow columns, without Python rows."""
+    return all(
+        n.mode == "match" and not n.switch and m.columns[next(iter(n.key.values()))].required
+        for n in m.nodes.values()
+    ) and all(r.key and not r.events and all(p.agg == "set" for p in r.props.values())
+              for r in m.relationships)  # fmt: skip
+
+
 def _import_type(kind: str) -> str:
     return kind if kind.endswith("[]") else IMPORT_TYPES.get(kind, "string")
 
@@ -211,8 +300,13 @@ def bulk_load(
     *,
     feeds: list[str] | None = None,
     echo: Callable[[str], Any] = print,
+    keep_files: Path | None = None,
 ) -> list[FeedResult]:
-    """Import the feeds into the managed server's empty database; return per-feed results."""
+    """Import the feeds into the managed server's empty database; return per-feed results.
+
+    ``keep_files``: write the import CSVs there and keep them, with the ``neo4j-admin``
+    file arguments in ``import.args`` (one per line), to repeat or inspect the import.
+    """
     settings = load_settings()
     if not settings.managed:
         raise BulkError(
@@ -228,8 +322,8 @@ def bulk_load(
             )
     mappings = load_mappings(options.mappings_dir)
     tag = time.time_ns() // 1_000_000
-    work = Path(settings.home).expanduser() / "import" / str(tag)
-    work.mkdir(parents=True)
+    work = keep_files or Path(settings.home).expanduser() / "import" / str(tag)
+    work.mkdir(parents=True, exist_ok=keep_files is not None)
     graph = Graph(work)
     results, runs = [], []
     for feed in [f for level in load_order(mappings, feeds) for f in level]:
@@ -241,20 +335,17 @@ def bulk_load(
             Transformer(m, hasher),
             Quarantine(options.quarantine_dir, feed, run.run_id),
         )
+        fast = streams_only(m)
         for chunk in chunks(source, 0, options.batch_size):
-            batch = transformer.batch(chunk)
-            refused = []
-            for row, where, raw in zip(batch.rows, batch.locators, batch.raws, strict=True):
-                missing = graph.apply(m, row, tag)
-                if missing:
-                    reason = f"unknown reference: {', '.join(missing)}"
-                    refused.append(Bad(where, missing[0], reason, raw))
-                elif (wm := row[m.watermark]) and (not run.max_watermark or wm > run.max_watermark):
-                    run.max_watermark = wm
+            batch, arrow = _transform(transformer, chunk, fast)
+            refused = [Bad(where, missing[0], f"unknown reference: {', '.join(missing)}", raw)
+                       for where, missing, raw in _apply(graph, m, batch, arrow, tag)]  # fmt: skip
+            if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
+                run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
             quarantine.write(batch.bad + refused)
             run.rows_read += batch.read
             run.rows_skipped += batch.skipped
-            run.rows_written += len(batch.rows) - len(refused)
+            run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
             run.rows_quarantined += len(batch.bad) + len(refused)
         result = FeedResult(
             feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
@@ -266,6 +357,7 @@ def bulk_load(
         results.append(result)
         runs.append(run)
     args = graph.write()
+    (work / "import.args").write_text("".join(f"{a}\n" for a in args))
     echo(f"Importing {len(args)} files with neo4j-admin into {settings.database} ...")
     server.stop(echo=echo)
     try:
@@ -287,5 +379,6 @@ def bulk_load(
                  "bad": run.rows_quarantined, "skipped": run.rows_skipped},
             )  # fmt: skip
             checkpoint.finish(db, run, result.status)
-    shutil.rmtree(work, ignore_errors=True)
+    if keep_files is None:
+        shutil.rmtree(work, ignore_errors=True)
     return results

@@ -14,6 +14,7 @@ names come only from here, never from row data, and must be plain identifiers.
 from __future__ import annotations
 
 from enum import StrEnum
+from functools import cached_property
 from pathlib import Path
 from typing import Annotated, Any, Literal
 
@@ -120,6 +121,7 @@ class Node(Strict):
             raise ValueError("switch nodes must be mode: match without properties")
         return self
 
+    @cached_property
     def variants(self) -> list[tuple[str | None, Case]]:
         """``(switch value, case)`` pairs; one ``(None, case)`` for a plain node."""
         if self.cases:
@@ -151,6 +153,7 @@ class Relationship(Strict):
     #: The row carries all such relationships of this node: older ones are retired.
     snapshot_of: Name | None = None
 
+    @cached_property
     def props(self) -> dict[str, Prop]:
         return {
             name: p if isinstance(p, Prop) else Prop(value=p) for name, p in self.properties.items()
@@ -183,7 +186,7 @@ class Mapping(Strict):
             if col.context and col.context not in names:
                 raise ValueError(f"columns.{name}.context: unknown column {col.context!r}")
         for alias, node in self.nodes.items():
-            for _, case in node.variants():
+            for _, case in node.variants:
                 self._check_ref(*case.key.values(), where=f"nodes.{alias}.key")
             self._check_ref(*node.properties.values(), where=f"nodes.{alias}.properties")
             if node.switch and node.switch not in names:
@@ -194,10 +197,10 @@ class Mapping(Strict):
                 if end not in self.nodes:
                     raise ValueError(f"{where}: unknown node {end!r}")
             self._check_ref(*(rel.key or {}).values(), where=f"{where}.key")
-            self._check_ref(*(p.value for p in rel.props().values()), where=where)
+            self._check_ref(*(p.value for p in rel.props.values()), where=where)
             if rel.events:
                 self._check_ref(rel.events.id, where=f"{where}.events")
-            if any(p.agg == "sum" for p in rel.props().values()) and not rel.events:
+            if any(p.agg == "sum" for p in rel.props.values()) and not rel.events:
                 raise ValueError(f"{where}: agg sum needs events (to count each event once)")
         return self
 

@@ -32,7 +32,7 @@ import math
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta
 from decimal import Decimal
 from typing import Any
 
@@ -52,6 +52,8 @@ PLAIN = r"^[!-~]([ -~]*[!-~])?$"
 PLAIN_UTC = r"^[1-9]\d{3}-\d\d-\d\dT\d\d:\d\d:\d\d(Z|\+00:00)$"
 SECONDS = "%Y-%m-%dT%H:%M:%S"
 UTC_US = pa.timestamp("us", tz="+00:00")  # converts to datetimes with tzinfo=UTC
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+MICROSECOND = timedelta(microseconds=1)
 
 
 @dataclass
@@ -265,7 +267,7 @@ class Transformer:
         self.converters = [
             (name, _converter(name, col, hasher)) for name, col in mapping.columns.items()
         ]
-        self.columnar = all(c.type in _VECTOR_TYPES for c in mapping.columns.values())
+        self.vectorisable = all(c.type in _VECTOR_TYPES for c in mapping.columns.values())
         self.seen: dict[tuple, int] = {}
         self.unknown_columns: set[str] = set()
         self.duplicates = 0
@@ -297,45 +299,69 @@ class Transformer:
                 return Bad(locator, group[0], f"one of {', '.join(group)} is required", record)
         return self._dedupe(locator, record, out)
 
-    def _dedupe(self, locator: str, record: dict, out: dict[str, Any]) -> dict | Bad | None:
-        key = tuple(out[k] for k in self.mapping.key)
-        digest = hash(tuple(map(str, record.values())))
+    def _dedupe(self, locator: str, record: Any, out: dict[str, Any]) -> dict | Bad | None:
+        key = tuple(_plain(out[k]) for k in self.mapping.key)
+        first = self._first(key, _fingerprint(out.values()))
+        if first is None:
+            return None
+        return out if first else self._conflict(locator, record)
+
+    def _first(self, key: tuple, fingerprint: int) -> bool | None:
+        """True for a new key; None for an identical repeat (skipped); False for a conflict."""
         previous = self.seen.get(key)
         if previous is None:
             if len(self.seen) >= self.dedupe_limit:
                 self.seen.clear()
-            self.seen[key] = digest
-            return out
+            self.seen[key] = fingerprint
+            return True
         self.duplicates += 1
-        if previous == digest:
-            return None
+        return None if previous == fingerprint else False
+
+    def _conflict(self, locator: str, record: Any) -> Bad:
         return Bad(locator, self.mapping.key[0], "duplicate key with conflicting values", record)
 
     def batch(self, records: Iterable[Record] | Columns) -> Batch:
         if isinstance(records, Columns):
-            return self._columns(records)
+            batch, table, numbers = self.columnar(records)
+            raws = records.data.take(numbers).to_pylist() if numbers else []
+            for number, row, raw in zip(numbers, table.to_pylist(), raws, strict=True):
+                batch.rows.append(row)
+                batch.locators.append(records.locator(number))
+                batch.raws.append(raw)
+            return batch
         batch = Batch()
         for locator, record in records:
             batch.add(locator, record, self.row(locator, record))
         return batch
 
-    def _columns(self, columns: Columns) -> Batch:
-        """A columnar batch: vectorised checks, the row path only for rows they cannot vouch
-        for (see the module docstring)."""
-        data, m = columns.data, self.mapping
+    def _vectorised(self, data: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.Array] | None:
+        """``(converted, ok)``: every column converted, and which rows the checks vouch for;
+        None when this mapping or file needs the row path."""
+        m = self.mapping
+        if not self.vectorisable or not set(data.schema.names) <= self.names:
+            return None
         checks = {}
-        if self.columnar and set(data.schema.names) <= self.names:
-            for name, col in m.columns.items():
-                present = name in data.schema.names
-                values = data.column(name) if present else pa.nulls(data.num_rows)
-                checks[name] = _vector(col, values)
-        if not checks or None in checks.values():
-            return self.batch(columns.records())
-        ok = functools.reduce(pc.and_, [ok for ok, _ in checks.values()])
+        for name, col in m.columns.items():
+            present = name in data.schema.names
+            checks[name] = _vector(col, data.column(name) if present else pa.nulls(data.num_rows))
+        if None in checks.values():
+            return None
+        ok = functools.reduce(pc.and_, [ok for ok, _ in checks.values()])  # type: ignore[misc]
         for group in m.require_one_of:
-            ok = pc.and_(ok, pc.or_(*[pc.is_valid(checks[c][1]) for c in group]))
-        converted = pa.RecordBatch.from_arrays([v for _, v in checks.values()], names=list(checks))
-        batch = Batch()
+            ok = pc.and_(ok, pc.or_(*[pc.is_valid(checks[c][1]) for c in group]))  # type: ignore[index]
+        names = list(checks)
+        return pa.RecordBatch.from_arrays([v for _, v in checks.values()], names=names), ok  # type: ignore[misc]
+
+    def columnar(self, columns: Columns) -> tuple[Batch, pa.RecordBatch, list[int]]:
+        """A columnar batch: ``(batch, table, numbers)``. ``table`` holds the good rows the
+        vectorised checks vouch for, still as Arrow, and ``numbers`` their record numbers in
+        ``columns``; ``batch`` counts every record and holds the bad ones and the good rows
+        that took the row path (see the module docstring)."""
+        data, m, batch = columns.data, self.mapping, Batch()
+        checked = self._vectorised(data)
+        if checked is None:
+            return self.batch(columns.records()), pa.RecordBatch.from_pylist([]), []
+        converted, ok = checked
         if self.since is not None:  # rows already loaded are counted, never materialised
             old = pc.less_equal(converted.column(m.watermark), pa.scalar(self.since, UTC_US))
             kept = pc.indices_nonzero(pc.invert(pc.fill_null(pc.and_(ok, old), False)))
@@ -343,10 +369,37 @@ class Transformer:
             data, converted, ok = data.take(kept), converted.take(kept), ok.take(kept)
             numbers = kept.to_pylist()
         else:
-            numbers = range(data.num_rows)
-        good = iter(converted.filter(ok).to_pylist())
-        for i, record, fine in zip(numbers, data.to_pylist(), ok.to_pylist(), strict=True):
-            where = columns.locator(i)
-            result = self._dedupe(where, record, next(good)) if fine else self.row(where, record)
-            batch.add(where, record, result)
-        return batch
+            numbers = list(range(data.num_rows))
+        plain = [c.cast(pa.int64()) if pa.types.is_timestamp(c.type) else c
+                 for c in converted.columns]  # fmt: skip
+        key_at = [converted.schema.get_field_index(k) for k in m.key]
+        vouched = []
+        rows = zip(*(c.to_pylist() for c in plain), strict=True)
+        for j, (fine, values) in enumerate(zip(ok.to_pylist(), rows, strict=True)):
+            where = columns.locator(numbers[j])
+            if not fine:
+                record = data.slice(j, 1).to_pylist()[0]
+                batch.add(where, record, self.row(where, record))
+                continue
+            first = self._first(tuple(values[k] for k in key_at), hash(values))
+            if first:
+                vouched.append(j)
+                batch.read += 1
+            elif first is None:
+                batch.read, batch.skipped = batch.read + 1, batch.skipped + 1
+            else:
+                batch.add(where, None, self._conflict(where, data.slice(j, 1).to_pylist()[0]))
+        return batch, converted.take(pa.array(vouched, pa.int64())), [numbers[j] for j in vouched]
+
+
+def _fingerprint(values: Iterable[Any]) -> int:
+    """What "the same record" means for duplicate keys: equal normalised values. Datetimes
+    count as epoch microseconds, as the vectorised path has them (it hashes its row tuples
+    directly), so both paths agree."""
+    return hash(tuple(_plain(v) for v in values))
+
+
+def _plain(value: Any) -> Any:
+    if isinstance(value, datetime):
+        return (value - EPOCH) // MICROSECOND
+    return tuple(value.items()) if isinstance(value, dict) else value

@@ -98,7 +98,7 @@ def _optional(mapping: Mapping, r: str) -> bool:
 
 
 def _key(node: Node) -> str:
-    (_, case), *_ = node.variants()
+    (_, case), *_ = node.variants
     return next(iter(case.key.values()))
 
 
@@ -111,12 +111,12 @@ def _set_node(alias: str, node: Node) -> str:
 def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) -> str:
     """Look up an existing node (``switch``: one UNION branch per label)."""
     if not node.switch:
-        (_, case), *_ = node.variants()
+        (_, case), *_ = node.variants
         (prop, r), *_ = case.key.items()
         match = "OPTIONAL MATCH" if optional else "MATCH"
         return f"{match} ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}})"
     branches = []
-    for i, (value, case) in enumerate(node.variants()):
+    for i, (value, case) in enumerate(node.variants):
         params[f"{alias}_{i}"] = value
         (prop, r), *_ = case.key.items()
         branches.append(
@@ -150,7 +150,7 @@ def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
             f" AS fresh{n}"
         )
     sets = []
-    for prop, spec in rel.props().items():
+    for prop, spec in rel.props.items():
         target, value = f"{v}.{q(prop)}", ref(spec.value)
         sets.append(
             {
@@ -199,10 +199,10 @@ def _retire(rel: Relationship) -> str:
 def _used_columns(mapping: Mapping) -> list[str]:
     refs: list[str] = []
     for node in mapping.nodes.values():
-        refs += [r for _, case in node.variants() for r in case.key.values()]
+        refs += [r for _, case in node.variants for r in case.key.values()]
         refs += [*node.properties.values(), *filter(None, [node.switch])]
     for rel in mapping.relationships:
-        refs += [*(rel.key or {}).values(), *(p.value for p in rel.props().values())]
+        refs += [*(rel.key or {}).values(), *(p.value for p in rel.props.values())]
         refs += [rel.events.id] if rel.events else []
     return list(dict.fromkeys(map(root_column, refs)))
 

@@ -11,19 +11,29 @@ from graphkit.ingest.bulk import BulkError, bulk_load
 from graphkit.ingest.checkpoint import watermark
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
+HASHER = Hasher(DEMO_KEY)
 
 
 def test_bulk_import_equals_the_bolt_path(db, tmp_path):
-    feeds = feedgen.write(feedgen.rows(), tmp_path / "feeds")
+    data = feedgen.rows()
+    reviews = data["reviews"]  # the bulk path writes these from Arrow columns: same rules
+    reviews += [
+        {**reviews[0], "review_id": "RV99999999", "reviewer_id": "R9999999"},  # unknown
+        dict(reviews[1]),  # an exact repeat: skipped
+        {**reviews[2], "rating": 6 - reviews[2]["rating"]},  # conflicting: quarantined
+    ]
+    feeds = feedgen.write(data, tmp_path / "feeds")
     options = Options(feeds_dir=feeds, quarantine_dir=tmp_path / "q")
-    run(db, options, Hasher(DEMO_KEY))
+    loaded = {r.feed: (r.written, r.quarantined, r.skipped) for r in run(db, options, HASHER)}
+    assert loaded["reviews"][1:] == (2, 1)
     bolt = checksum(db), counts(db)
     with pytest.raises(BulkError, match="empty"):
-        bulk_load(options, Hasher(DEMO_KEY), echo=lambda *_: None)
+        bulk_load(options, HASHER, echo=lambda *_: None)
     db.run_autocommit("MATCH (n) DETACH DELETE n")
-    results = bulk_load(options, Hasher(DEMO_KEY), echo=lambda *_: None)
+    results = bulk_load(options, HASHER, echo=lambda *_: None)
     assert all(r.status == "ok" for r in results)
+    assert {r.feed: (r.written, r.quarantined, r.skipped) for r in results} == loaded
     assert (checksum(db), counts(db)) == bolt
     assert watermark(db, "reviews") is not None
-    again = run(db, options, Hasher(DEMO_KEY), incremental=True)
+    again = run(db, options, HASHER, incremental=True)
     assert sum(r.written for r in again) == 0
