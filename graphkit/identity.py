@@ -36,6 +36,7 @@ True
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import hmac
 import ipaddress
@@ -122,6 +123,7 @@ def postcode_prefix(address: str) -> str | None:
     return None
 
 
+@functools.lru_cache(maxsize=1 << 16)  # login feeds repeat IPs; ipaddress parsing is slow
 def normalise_ip(raw: str) -> str:
     try:
         return str(ipaddress.ip_address(raw.strip()))
