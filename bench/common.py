@@ -125,8 +125,8 @@ def bench_env() -> dict[str, str]:
     """Environment for a separate managed Neo4j, so benchmarks never touch the user's data."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(GRAPHKIT_HOME=str(BENCH_HOME), GRAPHKIT_BOLT_PORT=str(BENCH_PORT))
-    env.setdefault("GRAPHKIT_HEAP", "4g")
-    env.setdefault("GRAPHKIT_PAGECACHE", "8g")
+    env.setdefault("GRAPHKIT_HEAP", "8g")  # the seed-scale lockstep scan holds ~4 GB of pairs
+    env.setdefault("GRAPHKIT_PAGECACHE", "6g")
     return env
 
 
