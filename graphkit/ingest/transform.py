@@ -222,7 +222,8 @@ def _vector(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
             local = pc.utf8_slice_codeunits(values, 0, 19)
             parsed = pc.strptime(local, format=SECONDS, unit="s", error_is_null=True)
             ok = pc.and_(ok, pc.match_substring_regex(values, PLAIN_UTC))
-            ok = pc.and_(ok, pc.equal(pc.strftime(parsed, format=SECONDS), local))
+            again = pc.replace_substring(parsed.cast(pa.string()), " ", "T")  # not strftime: 7x
+            ok = pc.and_(ok, pc.equal(again, local))
             values = parsed.cast(UTC_US)
     elif kind == ColumnType.datetime and pa.types.is_timestamp(t):
         ok, values = pc.is_valid(values), values.cast(UTC_US)

@@ -97,7 +97,8 @@ def test_columnar_batch_skips_rows_at_or_before_the_watermark_without_losing_oth
     from graphkit.ingest.mapping import MAPPINGS_DIR
     from graphkit.ingest.sources import Columns
 
-    stamps = ["2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-01-02T00:00:00Z", "bad"]
+    stamps = ["2024-01-01T00:00:00Z", "2024-03-01T00:00:00Z", "2024-01-02T00:00:00Z",
+              "2024-02-30T00:00:00Z"]  # fmt: skip
     data = pa.RecordBatch.from_pydict({
         "review_id": [f"RV{i}" for i in range(4)], "reviewer_id": ["R1"] * 4,
         "product_id": ["P1"] * 4, "rating": [5, 4, 3, 2], "ts": stamps,
@@ -106,7 +107,7 @@ def test_columnar_batch_skips_rows_at_or_before_the_watermark_without_losing_oth
     since = datetime(2024, 1, 2, tzinfo=UTC)
     t = Transformer(load_mapping(MAPPINGS_DIR / "reviews.yaml"), H, since=since)
     batch = t.batch(Columns("reviews.parquet", 10, data))
-    assert (batch.read, batch.skipped) == (4, 2)  # RV0 and RV2 are not newer
+    assert (batch.read, batch.skipped) == (4, 2)  # RV0 and RV2 are not newer; RV3 is no date
     assert [r["review_id"] for r in batch.rows] == ["RV1"]
     assert batch.locators == ["reviews.parquet:11"]
     assert [(b.locator, b.field) for b in batch.bad] == [("reviews.parquet:13", "ts")]
