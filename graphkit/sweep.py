@@ -94,15 +94,20 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 
 def _describe(db: Database, rings: list[Ring]) -> None:
-    """Add statuses, brands, scores and the reviewers' rating deviation to each ring."""
+    """Add statuses, brands, scores and the reviewers' rating deviation to each ring.
+
+    Both queries are scoped to ring members, so the planner's whole-graph cost estimate (over
+    the guard at ``seed`` scale) does not apply; their timeouts still do."""
     members = sorted({m for ring in rings for m in ring.members})
     facts = {
-        row["account_id"]: row for row in records(run("dossier.accounts", db, account_ids=members))
+        row["account_id"]: row
+        for row in records(run("dossier.accounts", db, force=True, account_ids=members))
     }
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
     deviation = run(
         "reviews.rating-deviation",
         db,
+        force=True,
         reviewer_ids=reviewers,
         min_reviews=1,
         min_deviation=0.0,
