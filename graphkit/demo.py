@@ -23,6 +23,7 @@ from graphkit.db import Database
 from graphkit.errors import GraphkitError
 from graphkit.evaluation import Report, evaluate
 from graphkit.identity import Hasher
+from graphkit.ingest.bulk import bulk_load
 from graphkit.synth import generate, read_truth
 
 Echo = Callable[[str], object]
@@ -45,11 +46,14 @@ def ensure_marketplace(
     seed: int = 7,
     echo: Echo = print,
     progress: ingest.sync.Progress | None = None,
+    bulk: bool | None = None,
 ) -> list[ingest.FeedResult]:
     """Generate the synthetic marketplace (once), sync it into Neo4j, apply the benign register.
 
     Idempotent and cheap when already done: a second call loads no rows. Refuses to mix two
     different marketplaces in one graph (wipe it first with ``graphkit neo4j reset``).
+    ``bulk``: fill an empty graph with ``neo4j-admin`` (``load --bulk``) instead of Bolt;
+    by default only for ``seed`` and larger scales on graphkit's managed server.
     """
     marker = {"scale": scale, "seed": seed}
     previous = db.read("MATCH (w:Watermark {feed: 'demo'}) RETURN w.marketplace AS m")
@@ -64,7 +68,13 @@ def ensure_marketplace(
     schema.apply(db)
     options = ingest.Options(feeds_dir=out_dir / "feeds", quarantine_dir=out_dir / "quarantine")
     hasher = Hasher.from_settings(db.settings, demo=True)
-    results = ingest.run(db, options, hasher, incremental=True, progress=progress)
+    if bulk is None:
+        bulk = scale not in ("tiny", "small") and db.settings.managed
+    if bulk and not db.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
+        echo("empty graph: backfilling it with neo4j-admin (graphkit load --bulk)")
+        results = bulk_load(options, hasher, echo=echo)
+    else:
+        results = ingest.run(db, options, hasher, incremental=True, progress=progress)
     register = load_register(out_dir / "truth" / "benign_register.yaml")
     marked = apply_register(db, register, hasher)
     echo(f"benign register {register.version}: {marked} identifiers marked")

@@ -49,3 +49,20 @@ def test_demo_refuses_to_mix_marketplaces(db: Database, tmp_path: Path) -> None:
     done = _demo(tmp_path)
     assert done.returncode == 2
     assert "graphkit neo4j reset" in done.stderr
+
+
+def test_bulk_backfill_then_sync_gives_the_bolt_graph(db: Database, tmp_path: Path) -> None:
+    """`seed` scale fills an empty graph with neo4j-admin; later runs sync over Bolt."""
+    from graphkit.demo import ensure_marketplace
+
+    quiet = {"scale": "tiny", "seed": 3, "echo": lambda *_: None}
+    bolt = ensure_marketplace(db, tmp_path, **quiet, bulk=False)
+    content = checksum(db)
+    db.run_autocommit("MATCH (n) DETACH DELETE n")
+    bulk = ensure_marketplace(db, tmp_path, **quiet, bulk=True)
+    assert [(r.feed, r.written, r.quarantined) for r in bulk] == [
+        (r.feed, r.written, r.quarantined) for r in bolt
+    ]
+    assert checksum(db) == content
+    again = ensure_marketplace(db, tmp_path, **quiet, bulk=True)  # not empty: Bolt sync
+    assert sum(r.written for r in again) == 0
