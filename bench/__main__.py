@@ -6,7 +6,7 @@ the user's, and writes the table with the machine's description to ``bench/RESUL
 marketplace; ``--only load,sweep`` picks sections (later ones need earlier ones' data).
 
     python -m bench --scale small          # a quick check of the whole suite
-    python -m bench --scale seed           # the crackdown's scale (~25 min on 2 cores)
+    python -m bench --scale seed           # the crackdown's scale (~35 min on 2 cores)
 """
 
 from __future__ import annotations
