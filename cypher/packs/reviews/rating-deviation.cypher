@@ -17,7 +17,7 @@
 //   min_product_reviews: {type: int, default: 3, min: 2, max: 100000, description: reviews a product needs for a consensus}
 // output: table
 // timeout_s: 60
-// max_rows: 100000
+// max_rows: 1000000
 // tags: [reviews, reviewer]
 // references: []
 // ---
