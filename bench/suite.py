@@ -114,17 +114,18 @@ def _feed_with(ctx: Context, name: str, reviews: pa.Table) -> Path:
     return feeds
 
 
-def _clean(rows: list[dict]) -> list[dict]:
-    """Rows the per-row peers can take as they are (the loader quarantines the others)."""
+def _peer_rows(ctx: Context, prefix: str) -> list[dict]:
+    """``PEER_ROWS`` new reviews the per-row peers can take as they are (the loader
+    quarantines the dirty ones; the peers have no such step)."""
     good = []
-    for row in rows:
+    for row in _review_rows(ctx, PEER_ROWS * 2, prefix).to_pylist():
         try:
             datetime.fromisoformat(row["ts"])
         except (TypeError, ValueError):
             continue
         if row["review_id"] and 1 <= (row["rating"] or 0) <= 5:
             good.append(row)
-    return good
+    return good[:PEER_ROWS]
 
 
 def _py2neo(rows: list[dict]) -> float | str:
@@ -161,9 +162,9 @@ def bulk(ctx: Context) -> list[Row]:
         results = bulk_load(ctx.options(), HASHER, echo=lambda *_: None, keep_files=files)
     rows_in = sum(r.read for r in results)
     ctx.facts["bulk_rate"] = rows_in / took[0]
-    with Database(bench_server().settings) as db:
-        apply_register(db, load_register(ctx.data / "truth" / "benign_register.yaml"), HASHER)
     server = bench_server()
+    with Database(server.settings) as db:
+        apply_register(db, load_register(ctx.data / "truth" / "benign_register.yaml"), HASHER)
     args = (files / "import.args").read_text().split()
     with timer() as raw:
         server.admin("database", "import", "full", "rawimport", "--overwrite-destination=true",
@@ -188,11 +189,10 @@ def load(ctx: Context) -> list[Row]:
         if not written:
             raise RuntimeError(f"the Bolt loader wrote no reviews: see {ctx.work / 'quarantine'}")
         rate = written / took[0]
-        slice_rows = _clean(_review_rows(ctx, PEER_ROWS * 2, "RV7").to_pylist())[:PEER_ROWS]
+        slice_rows = _peer_rows(ctx, "RV7")
         with timer() as naive:
             naive_merge(db, slice_rows)
-    py2neo_rows = _clean(_review_rows(ctx, PEER_ROWS * 2, "RV6").to_pylist())[:PEER_ROWS]
-    py2neo_rate = _py2neo(py2neo_rows)
+    py2neo_rate = _py2neo(_peer_rows(ctx, "RV6"))
     what = f"reviews over Bolt into the loaded graph ({written:,} rows)"
     peer_note = f"peers: {len(slice_rows):,} rows"
     rows = [Row("load", what, rate, "rows/s", "naive per-row MERGE",

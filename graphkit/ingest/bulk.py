@@ -145,7 +145,7 @@ class Graph:
         props.update(lastupdated=tag, source=m.feed)
 
     def _stream(self, rel_type: str, a: End, b: End, values: dict, m: Mapping, rel: Any) -> None:
-        f, writer, columns = self._open(m, rel, a[0], b[0])
+        _, writer, columns = self._open(m, rel, a[0], b[0])
         writer.writerow([a[1], b[1], *(_cell(values.get(c)) for c in columns)])
 
     def _open(self, m: Mapping, rel: Any, start: str, end: str) -> tuple[TextIO, Any, list[str]]:

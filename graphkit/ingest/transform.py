@@ -344,14 +344,15 @@ class Transformer:
         checks = {}
         for name, col in m.columns.items():
             present = name in data.schema.names
-            checks[name] = _vector(col, data.column(name) if present else pa.nulls(data.num_rows))
-        if None in checks.values():
-            return None
-        ok = functools.reduce(pc.and_, [ok for ok, _ in checks.values()])  # type: ignore[misc]
+            check = _vector(col, data.column(name) if present else pa.nulls(data.num_rows))
+            if check is None:
+                return None
+            checks[name] = check
+        ok = functools.reduce(pc.and_, [ok for ok, _ in checks.values()])
         for group in m.require_one_of:
-            ok = pc.and_(ok, pc.or_(*[pc.is_valid(checks[c][1]) for c in group]))  # type: ignore[index]
-        names = list(checks)
-        return pa.RecordBatch.from_arrays([v for _, v in checks.values()], names=names), ok  # type: ignore[misc]
+            ok = pc.and_(ok, pc.or_(*[pc.is_valid(checks[c][1]) for c in group]))
+        converted = [values for _, values in checks.values()]
+        return pa.RecordBatch.from_arrays(converted, names=list(checks)), ok
 
     def columnar(self, columns: Columns) -> tuple[Batch, pa.RecordBatch, list[int]]:
         """A columnar batch: ``(batch, table, numbers)``. ``table`` holds the good rows the

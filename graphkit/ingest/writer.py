@@ -29,14 +29,12 @@ SET r0.`rating` = row.`rating`, r0.`ts` = row.`ts`, r0.`verified` = row.
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import UTC, datetime
 from typing import Any
 
 import neo4j
 
 from graphkit.ingest.mapping import ColumnType, Mapping, Node, Relationship
-
-EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
+from graphkit.ingest.transform import EPOCH
 
 
 def q(name: str) -> str:

@@ -9,6 +9,7 @@ import pandas as pd
 import pytest
 
 from graphkit.db import Database
+from graphkit.demo import ensure_marketplace
 from graphkit.ingest import checksum
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -53,8 +54,6 @@ def test_demo_refuses_to_mix_marketplaces(db: Database, tmp_path: Path) -> None:
 
 def test_bulk_backfill_then_sync_gives_the_bolt_graph(db: Database, tmp_path: Path) -> None:
     """`seed` scale fills an empty graph with neo4j-admin; later runs sync over Bolt."""
-    from graphkit.demo import ensure_marketplace
-
     quiet = {"scale": "tiny", "seed": 3, "echo": lambda *_: None}
     bolt = ensure_marketplace(db, tmp_path, **quiet, bulk=False)
     content = checksum(db)
