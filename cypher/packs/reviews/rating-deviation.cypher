@@ -23,16 +23,18 @@
 // ---
 MATCH (r:Reviewer)-[:REVIEWED]->(p:Product)
 WHERE $reviewer_ids = [] OR r.reviewer_id IN $reviewer_ids
-WITH DISTINCT p
-CALL (p) {
-  MATCH (p)<-[x:REVIEWED]-()
-  RETURN sum(x.rating) AS total, count(x) AS n
+WITH collect(DISTINCT r) AS chosen, collect(DISTINCT p) AS products
+UNWIND products AS p
+// One walk over each product's reviews gives the consensus and the chosen reviewers' ratings.
+CALL (p, chosen) {
+  MATCH (p)<-[rv:REVIEWED]-(r)
+  WITH collect(CASE WHEN r IN chosen THEN [r, rv.rating] END) AS ratings,
+       sum(rv.rating) AS total, count(rv) AS n
+  WHERE n >= $min_product_reviews
+  UNWIND ratings AS rating
+  RETURN rating[0] AS r, rating[1] - toFloat(total - rating[1]) / (n - 1) AS delta
 }
-WITH p, total, n
-WHERE n >= $min_product_reviews
-MATCH (p)<-[rv:REVIEWED]-(r:Reviewer)
-WHERE $reviewer_ids = [] OR r.reviewer_id IN $reviewer_ids
-WITH r, avg(rv.rating - toFloat(total - rv.rating) / (n - 1)) AS deviation, count(rv) AS n_reviews
+WITH r, avg(delta) AS deviation, count(*) AS n_reviews
 WHERE n_reviews >= $min_reviews AND abs(deviation) >= $min_deviation
 RETURN r.reviewer_id AS reviewer_id, n_reviews, round(deviation, 3) AS deviation
 ORDER BY deviation DESC, reviewer_id
