@@ -8,12 +8,13 @@ vs naive MERGE and py2neo.bulk) -> sync (1% new reviews) -> small (quality on `s
 
 from __future__ import annotations
 
+import os
 import random
 import shutil
 import sys
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 from statistics import quantiles
@@ -159,7 +160,8 @@ def bulk(ctx: Context) -> list[Row]:
     files = ctx.work / "import"
     shutil.rmtree(files, ignore_errors=True)
     with timer() as took:
-        results = bulk_load(ctx.options(), HASHER, echo=lambda *_: None, keep_files=files)
+        results = bulk_load(replace(ctx.options(), jobs=os.cpu_count() or 1), HASHER,
+                            echo=lambda *_: None, keep_files=files)  # fmt: skip
     rows_in = sum(r.read for r in results)
     ctx.facts["bulk_rate"] = rows_in / took[0]
     server = bench_server()

@@ -12,8 +12,9 @@ from __future__ import annotations
 
 import html
 import json
+import os
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from graphkit import ingest, schema, sweep, viz
@@ -72,7 +73,7 @@ def ensure_marketplace(
         bulk = scale not in ("tiny", "small") and db.settings.managed
     if bulk and not db.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
         echo("empty graph: backfilling it with neo4j-admin (graphkit load --bulk)")
-        results = bulk_load(options, hasher, echo=echo)
+        results = bulk_load(replace(options, jobs=os.cpu_count() or 1), hasher, echo=echo)
     else:
         results = ingest.run(db, options, hasher, incremental=True, progress=progress)
     register = load_register(out_dir / "truth" / "benign_register.yaml")

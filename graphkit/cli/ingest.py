@@ -44,7 +44,10 @@ BAD_RATIO = typer.Option(
 )
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and quarantine; write nothing to Neo4j.")
 DEMO_KEY = typer.Option(False, "--demo-key", help="Hash with the public demo key (demo data only).")
-JOBS = typer.Option(1, "--jobs", min=1, help="Load up to N independent feeds in parallel.")
+JOBS = typer.Option(
+    1, "--jobs", min=1,
+    help="Load up to N independent feeds in parallel (--bulk: transform in N processes).",
+)  # fmt: skip
 
 
 def _options(**kwargs: object) -> Options:

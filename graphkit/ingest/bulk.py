@@ -15,10 +15,14 @@ import csv
 import functools
 import io
 import logging
+import multiprocessing
+import pickle
 import shutil
 import time
 from collections import defaultdict
 from collections.abc import Callable, Iterator
+from concurrent.futures import ProcessPoolExecutor
+from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any, TextIO
@@ -211,10 +215,8 @@ class Graph:
                 f"{p}:{_import_type(self._type(label, p))}" for p in props
             ]
             self._header(f"node-{label}", header)
-            with (self.dir / f"node-{label}.csv").open("w", newline="") as f:
-                out = csv.writer(f)
-                for key, values in nodes.items():
-                    out.writerow([key, *(_cell(values.get(p)) for p in props)])
+            columns = [list(nodes)] + [[values.get(p) for values in nodes.values()] for p in props]
+            _write_csv(self.dir / f"node-{label}.csv", columns)
             args.append(f"--nodes={label}={self._files(f'node-{label}')}")
         groups: dict[tuple[str, str, str], list] = defaultdict(list)
         for (rel_type, a, b), props in self.pairs.items():
@@ -225,10 +227,9 @@ class Graph:
             header = [f":START_ID({la})", f":END_ID({lb})"]
             header += [f"{p}:{_import_type(self._type(rel_type, p))}" for p in props]
             self._header(name, header)
-            with (self.dir / f"{name}.csv").open("w", newline="") as f:
-                out = csv.writer(f)
-                for a, b, values in rows:
-                    out.writerow([a, b, *(_cell(values.get(p)) for p in props)])
+            columns = [[a for a, _, _ in rows], [b for _, b, _ in rows]]
+            columns += [[values.get(p) for *_, values in rows] for p in props]
+            _write_csv(self.dir / f"{name}.csv", columns)
             args.append(f"--relationships={rel_type}={self._files(name)}")
         for (rel_type, la, lb), (f, _, _) in self.streams.items():
             f.close()
@@ -244,26 +245,78 @@ class Graph:
 
 
 Vouched = tuple[pa.RecordBatch, list[int], Any]  # Arrow rows, their record numbers, the chunk
+Transformed = Iterator[tuple[Batch, Vouched]]
 
 
-def _transform(transformer: Transformer, chunk: Any, fast: bool) -> tuple[Batch, Vouched]:
-    """Python rows in ``batch``; for a streaming feed's columnar chunk, most rows stay Arrow."""
-    if fast and isinstance(chunk, Columns):
-        batch, table, numbers = transformer.columnar(chunk)
-        return batch, (table, numbers, chunk)
-    return transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
+    """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
+    columnar chunk keeps most rows as Arrow (see :func:`streams_only`)."""
+    source = open_source(m, origin=options.origin, feeds_dir=options.feeds_dir,
+                         dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
+    transformer, fast = Transformer(m, hasher), streams_only(m)
+    for chunk in chunks(source, 0, options.batch_size):
+        if fast and isinstance(chunk, Columns):
+            batch, table, numbers = transformer.columnar(chunk)
+            yield batch, (table, numbers, chunk)
+        else:
+            yield transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
 
 
-def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> Iterator[tuple]:
-    """Add the batch to the graph; yield ``(locator, missing aliases, raw)`` per refused row."""
+def _spool(options: Options, hasher: Hasher, feed: str, path: Path) -> Path:
+    """In a worker process: transform the whole feed into ``path``, one pickle per chunk."""
+    m = load_mappings(options.mappings_dir)[feed]
+    with path.open("wb") as out:
+        for item in _transformed(options, hasher, m):
+            pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+    return path
+
+
+def _unspool(path: Path) -> Transformed:
+    with path.open("rb") as spool:
+        while spool.peek(1):
+            yield pickle.load(spool)
+    path.unlink()
+
+
+@contextmanager
+def _transforms(
+    options: Options, hasher: Hasher, order: list[str], work: Path
+) -> Iterator[Callable[[str], Transformed]]:
+    """``transformed(feed)``: the feed's transformed chunks. With ``options.jobs`` > 1 every
+    feed is transformed ahead in worker processes (spooled to ``work``), in load order, while
+    this process adds the finished ones to the graph: the transform is most of the CPU."""
+    mappings = load_mappings(options.mappings_dir)
+    if options.jobs <= 1:
+        yield lambda feed: _transformed(options, hasher, mappings[feed])
+        return
+    with ProcessPoolExecutor(options.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+        spools = {
+            feed: pool.submit(_spool, options, hasher, feed, work / f"{feed}.spool")
+            for feed in order
+        }
+        try:
+            yield lambda feed: _unspool(spools[feed].result())
+        finally:
+            for future in spools.values():
+                future.cancel()
+
+
+def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> list[Bad]:
+    """Add the batch to the graph; return the rows refused for unknown references."""
+    refused = []
     for row, where, raw in zip(batch.rows, batch.locators, batch.raws, strict=True):
         if missing := graph.apply(m, row, tag):
-            yield where, missing, raw
+            refused.append(_refused(where, missing, raw))
     table, numbers, chunk = arrow
     if table.num_rows:
         for i, missing in graph.apply_columns(m, table, tag):
             record = chunk.data.slice(numbers[i], 1).to_pylist()[0]
-            yield chunk.locator(numbers[i]), missing, record
+            refused.append(_refused(chunk.locator(numbers[i]), missing, record))
+    return refused
+
+
+def _refused(where: str, missing: list[str], raw: Any) -> Bad:
+    return Bad(where, missing[0], f"unknown reference: {', '.join(missing)}", raw)
 
 
 def _watermarks(m: Mapping, batch: Batch, arrow: Vouched) -> list:
@@ -273,8 +326,18 @@ def _watermarks(m: Mapping, batch: Batch, arrow: Vouched) -> list:
     return marks
 
 
+def _write_csv(path: Path, columns: list[list[Any]]) -> None:
+    """Columns of Python values as a header-less import CSV, written by Arrow (4x csv.writer)."""
+    cells = [_text_cells(pa.array(values)) for values in columns]
+    table = pa.table(cells, names=[str(i) for i in range(len(cells))])
+    pacsv.write_csv(table, path, pacsv.WriteOptions(include_header=False))
+
+
 def _text_cells(values: pa.Array) -> pa.Array:
-    """Arrow values as the CSV cells :func:`_cell` writes (datetimes in UTC, ISO 8601)."""
+    """Arrow values as the CSV cells :func:`_cell` writes (datetimes in UTC, ISO 8601; lists
+    joined with ``;``, the import's array delimiter)."""
+    if pa.types.is_list(values.type):
+        return pc.binary_join(values.cast(pa.list_(pa.string())), ";")
     if pa.types.is_timestamp(values.type):  # UTC: the naive cast is 4x faster than strftime
         text = values.cast(pa.timestamp(values.type.unit)).cast(pa.string())
         return pc.binary_join_element_wise(pc.replace_substring(text, " ", "T"), "Z", "")
@@ -327,36 +390,30 @@ def bulk_load(
     work.mkdir(parents=True, exist_ok=keep_files is not None)
     graph = Graph(work)
     results, runs = [], []
-    for feed in [f for level in load_order(mappings, feeds) for f in level]:
-        m, started = mappings[feed], time.monotonic()
-        run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
-        source = open_source(m, origin=options.origin, feeds_dir=options.feeds_dir,
-                             dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
-        transformer, quarantine = (
-            Transformer(m, hasher),
-            Quarantine(options.quarantine_dir, feed, run.run_id),
-        )
-        fast = streams_only(m)
-        for chunk in chunks(source, 0, options.batch_size):
-            batch, arrow = _transform(transformer, chunk, fast)
-            refused = [Bad(where, missing[0], f"unknown reference: {', '.join(missing)}", raw)
-                       for where, missing, raw in _apply(graph, m, batch, arrow, tag)]  # fmt: skip
-            if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
-                run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
-            quarantine.write(batch.bad + refused)
-            run.rows_read += batch.read
-            run.rows_skipped += batch.skipped
-            run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
-            run.rows_quarantined += len(batch.bad) + len(refused)
-        result = FeedResult(
-            feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-            run.rows_skipped, time.monotonic() - started, reasons=dict(quarantine.reasons),
-            quarantine_file=quarantine.path if quarantine.reasons else None,
-        )  # fmt: skip
-        if result.bad_ratio > options.max_bad_ratio:
-            result.status = "over_budget"
-        results.append(result)
-        runs.append(run)
+    order = [f for level in load_order(mappings, feeds) for f in level]
+    with _transforms(options, hasher, order, work) as transformed:
+        for feed in order:
+            m, started = mappings[feed], time.monotonic()
+            run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
+            quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
+            for batch, arrow in transformed(feed):
+                refused = _apply(graph, m, batch, arrow, tag)
+                if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
+                    run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
+                quarantine.write(batch.bad + refused)
+                run.rows_read += batch.read
+                run.rows_skipped += batch.skipped
+                run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
+                run.rows_quarantined += len(batch.bad) + len(refused)
+            result = FeedResult(
+                feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
+                run.rows_skipped, time.monotonic() - started, reasons=dict(quarantine.reasons),
+                quarantine_file=quarantine.path if quarantine.reasons else None,
+            )  # fmt: skip
+            if result.bad_ratio > options.max_bad_ratio:
+                result.status = "over_budget"
+            results.append(result)
+            runs.append(run)
     args = graph.write()
     (work / "import.args").write_text("".join(f"{a}\n" for a in args))
     echo(f"Importing {len(args)} files with neo4j-admin into {settings.database} ...")

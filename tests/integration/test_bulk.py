@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import feedgen
 import pytest
 
@@ -37,3 +39,7 @@ def test_bulk_import_equals_the_bolt_path(db, tmp_path):
     assert watermark(db, "reviews") is not None
     again = run(db, options, HASHER, incremental=True)
     assert sum(r.written for r in again) == 0
+    db.run_autocommit("MATCH (n) DETACH DELETE n")  # feeds transformed in worker processes
+    results = bulk_load(replace(options, jobs=2), HASHER, echo=lambda *_: None)
+    assert {r.feed: (r.written, r.quarantined, r.skipped) for r in results} == loaded
+    assert (checksum(db), counts(db)) == bolt
