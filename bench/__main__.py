@@ -6,7 +6,7 @@ the user's, and writes the table with the machine's description to ``bench/RESUL
 marketplace; ``--only load,sweep`` picks sections (later ones need earlier ones' data).
 
     python -m bench --scale small          # a quick check of the whole suite
-    python -m bench --scale seed           # the crackdown's scale (~35 min on 2 cores)
+    python -m bench --scale seed           # the crackdown's scale (~30 min on 2 cores)
 """
 
 from __future__ import annotations
@@ -39,13 +39,16 @@ def main() -> int:
     ctx = suite.Context(scale=args.scale, seed=args.seed, work=args.work.resolve())
     described = machine()
     started = time.perf_counter()
-    rows = []
+    rows, took = [], {}
     for name in sections:
         print(f"\n== {name} ==", flush=True)
+        section_started = time.perf_counter()
         section_rows = suite.SECTIONS[name](ctx)
+        took[name] = (time.perf_counter() - section_started) / 60
         rows += section_rows
-        print(table(section_rows), flush=True)
+        print(table(section_rows), f"\n({name}: {took[name]:.1f} min)", flush=True)
     minutes = (time.perf_counter() - started) / 60
+    sections_line = ", ".join(f"{name} {m:.1f}" for name, m in took.items())
     result = table(rows)
     print(
         f"\n# graphkit benchmarks ({args.scale} scale)\n\n{result}\n\nsuite time {minutes:.1f} min"
@@ -54,7 +57,8 @@ def main() -> int:
         stamp = datetime.now(UTC).strftime("%Y-%m-%d %H:%M UTC")
         RESULTS.write_text(
             f"# Benchmark results\n\nMeasured {stamp} with `python -m bench --scale {args.scale} "
-            f"--only {','.join(sections)}` in {minutes:.1f} min on: {described}.\n\n{result}\n\n"
+            f"--only {','.join(sections)}` in {minutes:.1f} min on: {described}.\n\n"
+            f"Minutes per section: {sections_line}.\n\n{result}\n\n"
             f"{suite.NOTES}\n"
         )
         print(f"recorded in {RESULTS}")
