@@ -1,9 +1,9 @@
 """The ring sweep: run the packs over the whole graph, link accounts, score rings, report.
 
 Every step is a canned, set-based query (``identity.overlap-score``, ``brand.co-selling``,
-``reviews.self-review``,
-``reviews.solicited``, ``reviews.lockstep``, then ``dossier.accounts`` and
-``reviews.rating-deviation`` for ring members only); networkx joins the links into rings.
+``reviews.self-review``, ``reviews.solicited``, ``reviews.lockstep``, then
+``dossier.accounts`` and ``reviews.rating-deviation`` for ring members only), two at a time
+since Neo4j runs each query on one core; networkx joins the links into rings.
 
 >>> with Database() as db:                                          # doctest: +SKIP
 ...     rings = sweep(db)
@@ -13,6 +13,7 @@ Every step is a canned, set-based query (``identity.overlap-score``, ``brand.co-
 from __future__ import annotations
 
 import json
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 from statistics import mean
@@ -38,6 +39,7 @@ class SweepSettings:
     lockstep_window_hours: int = 48
     min_members: int = 3  # a pair is a coincidence; a ring has at least three accounts
     min_ring_score: float = 1.5  # rings scoring less are not reported
+    jobs: int = 2  # queries at once: Neo4j runs each on one core, the lockstep scan is the longest
 
 
 def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -55,37 +57,43 @@ def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> l
 
 
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
-    """Every pairwise link the packs find, with its evidence."""
-    links = identity_links(db, settings)
-    brands = run(
-        "brand.co-selling",
-        db,
-        min_shared=settings.min_shared_brands,
-        max_brand_sellers=settings.max_brand_sellers,
-    )
-    for row in records(brands):
+    """Every pairwise link the packs find, with its evidence. The queries are independent
+    and run ``settings.jobs`` at a time, the longest (lockstep) first."""
+    with ThreadPoolExecutor(settings.jobs) as pool:
+        lockstep = pool.submit(
+            run,
+            "reviews.lockstep",
+            db,
+            min_products=settings.lockstep_min_products,
+            window_hours=settings.lockstep_window_hours,
+        )
+        identity = pool.submit(identity_links, db, settings)
+        brands = pool.submit(
+            run,
+            "brand.co-selling",
+            db,
+            min_shared=settings.min_shared_brands,
+            max_brand_sellers=settings.max_brand_sellers,
+        )
+        self_reviews = pool.submit(
+            run, "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
+        )
+        solicited = pool.submit(run, "reviews.solicited", db)
+    links = identity.result()
+    for row in records(brands.result()):
         evidence = tuple(row["evidence"])
         links.append(Link(row["seller_a"], row["seller_b"], "brand", row["score"], evidence))
-    self_reviews = run(
-        "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
-    )
-    for row in records(self_reviews):
+    for row in records(self_reviews.result()):
         if row["score"] >= settings.min_link_score:
             facts = {"n_reviews": row["n_reviews"], "avg_rating": row["avg_rating"]}
             evidence = tuple({"kind": kind, **facts} for kind in row["kinds"])
             links.append(
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
-    for row in records(run("reviews.solicited", db)):
+    for row in records(solicited.result()):
         facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
         links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", 1.0, (facts,)))
-    lockstep = run(
-        "reviews.lockstep",
-        db,
-        min_products=settings.lockstep_min_products,
-        window_hours=settings.lockstep_window_hours,
-    )
-    for row in records(lockstep):
+    for row in records(lockstep.result()):
         facts = {"n_products": row["n_products"], "products": row["products"]}
         links.append(
             Link(row["reviewer_a"], row["reviewer_b"], "lockstep", row["n_products"], (facts,))
@@ -93,25 +101,27 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
     return links
 
 
-def _describe(db: Database, rings: list[Ring]) -> None:
+def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
     """Add statuses, brands, scores and the reviewers' rating deviation to each ring.
 
-    Both queries are scoped to ring members, so the planner's whole-graph cost estimate (over
-    the guard at ``seed`` scale) does not apply; their timeouts still do."""
+    Both queries (run ``jobs`` at a time) are scoped to ring members, so the planner's
+    whole-graph cost estimate (over the guard at ``seed`` scale) does not apply; their
+    timeouts still do."""
     members = sorted({m for ring in rings for m in ring.members})
-    facts = {
-        row["account_id"]: row
-        for row in records(run("dossier.accounts", db, force=True, account_ids=members))
-    }
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
-    deviation = run(
-        "reviews.rating-deviation",
-        db,
-        force=True,
-        reviewer_ids=reviewers,
-        min_reviews=1,
-        min_deviation=0.0,
-    )
+    with ThreadPoolExecutor(jobs) as pool:
+        deviations = pool.submit(
+            run,
+            "reviews.rating-deviation",
+            db,
+            force=True,
+            reviewer_ids=reviewers,
+            min_reviews=1,
+            min_deviation=0.0,
+        )
+        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=members)
+    facts = {row["account_id"]: row for row in records(accounts.result())}
+    deviation = deviations.result()
     by_reviewer = dict(zip(deviation["reviewer_id"], deviation["deviation"], strict=True))
     statuses = {m: facts.get(m, {}).get("status") for m in members}
     for ring in rings:
@@ -125,7 +135,7 @@ def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]
     """Rings in the whole graph, best first; only those scoring at least ``min_ring_score``."""
     links = collect_links(db, settings)
     rings = [ring for ring in rings_from_links(links) if len(ring.members) >= settings.min_members]
-    _describe(db, rings)
+    _describe(db, rings, settings.jobs)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))
 
@@ -135,7 +145,7 @@ def identity_clusters(db: Database, settings: SweepSettings = SweepSettings()) -
     ``max_identifier_degree`` excluded), described like rings: size, identifier kinds, brands,
     status mix. Largest first; pairs included."""
     clusters = rings_from_links(identity_links(db, settings))
-    _describe(db, clusters)
+    _describe(db, clusters, settings.jobs)
     return clusters
 
 

@@ -4,7 +4,8 @@ The same sources, transform (validation, normalisation, hashing, quarantine) and
 semantics as the Bolt path, applied in Python: nodes are merged in dicts keyed by label and
 key (last write wins, as ``SET`` does), aggregated relationships in dicts keyed by their end
 pair (min/max/sum/distinct events, as the writer's Cypher does), and relationships keyed by an
-event id (``REVIEWED``) are streamed straight to CSV. Memory is bounded by the number of
+event id (``REVIEWED``) are streamed straight to CSV. With ``jobs`` > 1 the feeds are
+transformed ahead in worker processes. Memory is bounded by the number of
 nodes and distinct aggregated pairs, not by rows. Then: stop the managed server, import,
 start it, apply the schema and record a SyncRun and Watermark per feed.
 """
@@ -280,16 +281,17 @@ def _unspool(path: Path) -> Transformed:
 
 @contextmanager
 def _transforms(
-    options: Options, hasher: Hasher, order: list[str], work: Path
+    options: Options, hasher: Hasher, mappings: dict[str, Mapping], order: list[str], work: Path
 ) -> Iterator[Callable[[str], Transformed]]:
     """``transformed(feed)``: the feed's transformed chunks. With ``options.jobs`` > 1 every
     feed is transformed ahead in worker processes (spooled to ``work``), in load order, while
-    this process adds the finished ones to the graph: the transform is most of the CPU."""
-    mappings = load_mappings(options.mappings_dir)
+    this process adds the finished ones to the graph: the transform is most of the CPU.
+    Workers are spawned, not forked: this process holds driver threads and sockets."""
     if options.jobs <= 1:
         yield lambda feed: _transformed(options, hasher, mappings[feed])
         return
-    with ProcessPoolExecutor(options.jobs, mp_context=multiprocessing.get_context("spawn")) as pool:
+    spawn = multiprocessing.get_context("spawn")
+    with ProcessPoolExecutor(options.jobs, mp_context=spawn) as pool:
         spools = {
             feed: pool.submit(_spool, options, hasher, feed, work / f"{feed}.spool")
             for feed in order
@@ -391,7 +393,7 @@ def bulk_load(
     graph = Graph(work)
     results, runs = [], []
     order = [f for level in load_order(mappings, feeds) for f in level]
-    with _transforms(options, hasher, order, work) as transformed:
+    with _transforms(options, hasher, mappings, order, work) as transformed:
         for feed in order:
             m, started = mappings[feed], time.monotonic()
             run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
