@@ -7,6 +7,7 @@
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Callable, Iterator, Mapping
 from contextlib import contextmanager
 from typing import Any, LiteralString, TypeVar, cast
@@ -75,10 +76,33 @@ def _unit_of_work(
     cypher: LiteralString, params: Params | None, timeout: float | None
 ) -> Callable[[neo4j.ManagedTransaction], list[dict[str, Any]]]:
     @neo4j.unit_of_work(timeout=timeout)
+    @_not_retried_out_of_memory
     def work(tx: neo4j.ManagedTransaction) -> list[dict[str, Any]]:
         return tx.run(cypher, params or {}).data()
 
     return work
+
+
+def _not_retried_out_of_memory(
+    work: Callable[[neo4j.ManagedTransaction], T],
+) -> Callable[[neo4j.ManagedTransaction], T]:
+    """The driver retries a transaction out of memory (a transient error), but the same
+    query runs out again: fail at once, saying what to change."""
+
+    @functools.wraps(work)
+    def guarded(tx: neo4j.ManagedTransaction) -> T:
+        try:
+            return work(tx)
+        except neo4j_errors.TransientError as exc:
+            if "OutOfMemory" not in (exc.code or ""):
+                raise
+            raise QueryFailed(
+                f"{exc.code}: {exc.message}",
+                hint="give Neo4j a bigger heap (e.g. GRAPHKIT_HEAP=8g, then `graphkit neo4j "
+                "stop` and `start`) or narrow the query's parameters",
+            ) from None
+
+    return guarded
 
 
 class Database:
@@ -139,7 +163,8 @@ class Database:
         """Run ``work(tx)`` in a READ transaction, e.g. to stream or stop fetching early."""
         session = self.session(read_only=True, **session_config)
         with _translated_errors(self.uri, self.user), session:
-            return session.execute_read(neo4j.unit_of_work(timeout=timeout)(work))
+            guarded = _not_retried_out_of_memory(work)
+            return session.execute_read(neo4j.unit_of_work(timeout=timeout)(guarded))
 
     def read_df(
         self, cypher: LiteralString, params: Params | None = None, *, timeout: float | None = None

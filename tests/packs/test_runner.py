@@ -45,6 +45,16 @@ def test_timeout_is_enforced(db: Database) -> None:
 
 
 @pytest.mark.integration
+def test_out_of_memory_fails_at_once_with_a_hint(db: Database) -> None:
+    """Over the server's transaction memory (70% of the heap). The driver would retry the
+    transient error (and run out again) and re-raise it; the runner fails at once."""
+    with pytest.raises(QueryFailed, match="OutOfMemory") as failed:
+        run(RUNNER_QUERIES["runner.big"], db, force=True, n=200_000_000)
+    assert "GRAPHKIT_HEAP" in (failed.value.hint or "")
+    assert run(RUNNER_QUERIES["runner.big"], db, force=True, n=1000)["n"].tolist() == [1000]
+
+
+@pytest.mark.integration
 def test_row_cap_truncates_and_flags(db: Database) -> None:
     frame = run(RUNNER_QUERIES["runner.many"], db)
     assert list(frame["x"]) == list(range(1, 11)) and frame.attrs["truncated"]
