@@ -22,6 +22,7 @@ from pathlib import Path
 
 from graphkit.config import load_settings
 from graphkit.db import Database
+from graphkit.demo import SERVER_MEMORY
 from graphkit.server import ManagedServer
 
 BENCH_HOME = Path(os.environ.get("GRAPHKIT_BENCH_HOME", Path.home() / ".cache" / "graphkit-bench"))
@@ -125,8 +126,9 @@ def bench_env() -> dict[str, str]:
     """Environment for a separate managed Neo4j, so benchmarks never touch the user's data."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("NEO4J_")}
     env.update(GRAPHKIT_HOME=str(BENCH_HOME), GRAPHKIT_BOLT_PORT=str(BENCH_PORT))
-    env.setdefault("GRAPHKIT_HEAP", "8g")  # the seed-scale lockstep scan holds ~4 GB of pairs
-    env.setdefault("GRAPHKIT_PAGECACHE", "6g")
+    heap, pagecache = SERVER_MEMORY["seed"]  # what the demo gives Neo4j at seed scale
+    env.setdefault("GRAPHKIT_HEAP", heap)
+    env.setdefault("GRAPHKIT_PAGECACHE", pagecache)
     return env
 
 

@@ -20,6 +20,7 @@ from pathlib import Path
 from graphkit import ingest, schema, sweep, viz
 from graphkit.analysis import Ring
 from graphkit.benign import apply_register, load_register
+from graphkit.config import Settings
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
 from graphkit.evaluation import Report, evaluate
@@ -37,6 +38,31 @@ def _generated(out_dir: Path, scale: str, seed: int) -> bool:
         return False
     meta = read_truth(out_dir)
     return (meta.scale, meta.seed) == (scale, seed)
+
+
+#: Neo4j heap and page cache a scale needs at least: at ``seed`` the lockstep scan groups ~13M
+#: reviewer pairs, beyond a 2g heap's transaction memory (1.4 GiB).
+SERVER_MEMORY = {"seed": ("8g", "6g"), "large": ("8g", "6g")}
+
+
+def sized(settings: Settings, scale: str) -> Settings:
+    """``settings`` with the heap and page cache ``scale`` needs, where they are smaller.
+
+    >>> sized(Settings(), "seed").heap, sized(Settings(heap="16g"), "seed").heap
+    ('8g', '16g')
+    """
+    heap, pagecache = SERVER_MEMORY.get(scale, (settings.heap, settings.pagecache))
+    return settings.model_copy(
+        update={"heap": max(settings.heap, heap, key=_bytes),
+                "pagecache": max(settings.pagecache, pagecache, key=_bytes)}
+    )  # fmt: skip
+
+
+def _bytes(size: str) -> int:
+    """``"512m"`` -> 536870912 (Neo4j's memory sizes)."""
+    units = {"k": 1 << 10, "m": 1 << 20, "g": 1 << 30, "t": 1 << 40}
+    unit = units.get(size[-1:].lower())
+    return int(float(size[:-1]) * unit) if unit else int(size)
 
 
 def ensure_marketplace(

@@ -171,6 +171,23 @@ class ManagedServer:
             + text
         )
 
+    def as_started(self) -> Settings:
+        """These settings with the heap and page cache the server was last started with, so
+        that a restart keeps them.
+
+        >>> ManagedServer(Settings(home=Path("/nonexistent"))).as_started().heap
+        '2g'
+        """
+        try:
+            lines = (self.conf_dir / "neo4j.conf").read_text().splitlines()
+        except OSError:
+            return self.settings
+        conf = dict(line.split("=", 1) for line in lines if "=" in line)
+        return self.settings.model_copy(
+            update={"heap": conf.get("server.memory.heap.max_size", self.settings.heap),
+                    "pagecache": conf.get("server.memory.pagecache.size", self.settings.pagecache)}
+        )  # fmt: skip
+
     def _pid(self) -> int | None:
         pid_file = self.instance / "run" / "neo4j.pid"
         try:

@@ -34,10 +34,14 @@ def demo(
         graphkit demo
         graphkit demo --scale seed --out out/seed
     """
-    settings = load_settings()
+    settings = demo_mod.sized(load_settings(), scale)
     _step(1, "Neo4j")
     if settings.managed:
-        ManagedServer(settings).start(echo=out.print)
+        server = ManagedServer(settings)
+        if server.is_running() and server.as_started().heap != settings.heap:
+            out.print(f"restarting Neo4j with a {settings.heap} heap for the {scale} scale")
+            server.stop(echo=out.print)
+        server.start(echo=out.print)
     else:
         out.print(f"using {settings.uri}")
     marketplace = out_dir / f"marketplace-{scale}-{seed}"

@@ -379,7 +379,7 @@ def bulk_load(
             "--bulk needs graphkit's managed Neo4j (neo4j-admin runs next to its data)",
             hint="unset NEO4J_URI, or load over Bolt without --bulk",
         )
-    server = ManagedServer(settings)
+    server = ManagedServer(ManagedServer(settings).as_started())  # restarted as it runs now
     with Database(settings) as db:
         if db.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
             raise BulkError(
