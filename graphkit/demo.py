@@ -99,7 +99,8 @@ def ensure_marketplace(
         bulk = scale not in ("tiny", "small") and db.settings.managed
     if bulk and not db.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
         echo("empty graph: backfilling it with neo4j-admin (graphkit load --bulk)")
-        results = bulk_load(replace(options, jobs=os.cpu_count() or 1), hasher, echo=echo)
+        jobs = os.cpu_count() or 1
+        results = bulk_load(replace(options, jobs=jobs), hasher, echo=echo, progress=progress)
     else:
         results = ingest.run(db, options, hasher, incremental=True, progress=progress)
     register = load_register(out_dir / "truth" / "benign_register.yaml")

@@ -124,8 +124,9 @@ def load(
     if bulk:
         from graphkit.ingest.bulk import bulk_load
 
-        results = bulk_load(options, Hasher.from_settings(load_settings(), demo=demo_key),
-                            feeds=feeds, echo=out.print)  # fmt: skip
+        hasher = Hasher.from_settings(load_settings(), demo=demo_key)
+        with feed_progress() as progress:
+            results = bulk_load(options, hasher, feeds=feeds, echo=out.print, progress=progress)
         raise typer.Exit(_summary(results, options.max_bad_ratio))
     _execute(feeds, options, demo_key, incremental=False)
 

@@ -42,7 +42,7 @@ from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine
 from graphkit.ingest.sources import Columns, chunks, open_source
-from graphkit.ingest.sync import FeedResult, Options
+from graphkit.ingest.sync import FeedResult, Options, Progress
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.server import ManagedServer
 
@@ -366,10 +366,12 @@ def bulk_load(
     *,
     feeds: list[str] | None = None,
     echo: Callable[[str], Any] = print,
+    progress: Progress | None = None,
     keep_files: Path | None = None,
 ) -> list[FeedResult]:
     """Import the feeds into the managed server's empty database; return per-feed results.
 
+    ``progress(feed, rows, total)`` follows each feed's rows into the import files.
     ``keep_files``: write the import CSVs there and keep them, with the ``neo4j-admin``
     file arguments in ``import.args`` (one per line), to repeat or inspect the import.
     """
@@ -398,6 +400,8 @@ def bulk_load(
             m, started = mappings[feed], time.monotonic()
             run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
             quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
+            total = open_source(m, origin=options.origin, feeds_dir=options.feeds_dir,
+                                dsn=options.dsn).total if progress else None  # fmt: skip
             for batch, arrow in transformed(feed):
                 refused = _apply(graph, m, batch, arrow, tag)
                 if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
@@ -407,6 +411,8 @@ def bulk_load(
                 run.rows_skipped += batch.skipped
                 run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
                 run.rows_quarantined += len(batch.bad) + len(refused)
+                if progress:
+                    progress(feed, batch.read, total)
             result = FeedResult(
                 feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
                 run.rows_skipped, time.monotonic() - started, reasons=dict(quarantine.reasons),

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import Counter
 from dataclasses import replace
 
 import feedgen
@@ -40,6 +41,9 @@ def test_bulk_import_equals_the_bolt_path(db, tmp_path):
     again = run(db, options, HASHER, incremental=True)
     assert sum(r.written for r in again) == 0
     db.run_autocommit("MATCH (n) DETACH DELETE n")  # feeds transformed in worker processes
-    results = bulk_load(replace(options, jobs=2), HASHER, echo=lambda *_: None)
+    done: Counter[str] = Counter()
+    results = bulk_load(replace(options, jobs=2), HASHER, echo=lambda *_: None,
+                        progress=lambda feed, rows, total: done.update({feed: rows}))  # fmt: skip
     assert {r.feed: (r.written, r.quarantined, r.skipped) for r in results} == loaded
+    assert done == {r.feed: r.read for r in results}
     assert (checksum(db), counts(db)) == bolt
