@@ -48,8 +48,9 @@ DOSSIERS = 1_000
 HASHER = Hasher(DEMO_KEY)
 
 NOTES = """Notes:
-- Bulk = graphkit's `load --bulk` of every feed into an empty database: the same transform in
-  Python, CSVs, `neo4j-admin database import full`, restart. The bare import reads the same
+- Bulk = graphkit's `load --bulk --jobs <cores>` of every feed into an empty database: the same
+  transform in Python (feeds transformed ahead in worker processes), CSVs, `neo4j-admin
+  database import full`, restart. The bare import reads the same
   CSVs (made beforehand, not timed) into a scratch database: the limit on this machine.
 - Bolt: the reviews loader writes new reviews (the feed's first rows under new ids, dirty rows
   included and quarantined) into the marketplace the bulk section loaded, so every MERGE
