@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from collections import Counter
-from dataclasses import replace
 
 import feedgen
 import pytest
+from typer.testing import CliRunner
 
+from graphkit.cli import app
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
 from graphkit.ingest.bulk import BulkError, bulk_load
@@ -33,17 +34,19 @@ def test_bulk_import_equals_the_bolt_path(db, tmp_path):
     with pytest.raises(BulkError, match="empty"):
         bulk_load(options, HASHER, echo=lambda *_: None)
     db.run_autocommit("MATCH (n) DETACH DELETE n")
-    results = bulk_load(options, HASHER, echo=lambda *_: None)
+    done: Counter[str] = Counter()
+    results = bulk_load(options, HASHER, echo=lambda *_: None,
+                        progress=lambda feed, rows, total: done.update({feed: rows}))  # fmt: skip
     assert all(r.status == "ok" for r in results)
     assert {r.feed: (r.written, r.quarantined, r.skipped) for r in results} == loaded
+    assert done == {r.feed: r.read for r in results}
     assert (checksum(db), counts(db)) == bolt
     assert watermark(db, "reviews") is not None
     again = run(db, options, HASHER, incremental=True)
     assert sum(r.written for r in again) == 0
-    db.run_autocommit("MATCH (n) DETACH DELETE n")  # feeds transformed in worker processes
-    done: Counter[str] = Counter()
-    results = bulk_load(replace(options, jobs=2), HASHER, echo=lambda *_: None,
-                        progress=lambda feed, rows, total: done.update({feed: rows}))  # fmt: skip
-    assert {r.feed: (r.written, r.quarantined, r.skipped) for r in results} == loaded
-    assert done == {r.feed: r.read for r in results}
+    db.run_autocommit("MATCH (n) DETACH DELETE n")  # the CLI, feeds transformed in 2 processes
+    args = ["load", "--bulk", "--jobs", "2", "--feeds-dir", str(feeds),
+            "--quarantine-dir", str(tmp_path / "q2"), "--demo-key"]  # fmt: skip
+    result = CliRunner().invoke(app, args)
+    assert result.exit_code == 0, result.output
     assert (checksum(db), counts(db)) == bolt
