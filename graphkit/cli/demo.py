@@ -38,7 +38,8 @@ def demo(
     _step(1, "Neo4j")
     if settings.managed:
         server = ManagedServer(settings)
-        if server.is_running() and server.as_started().heap != settings.heap:
+        running = server.as_started()
+        if server.is_running() and demo_mod.sized(running, scale) != running:
             out.print(f"restarting Neo4j with a {settings.heap} heap for the {scale} scale")
             server.stop(echo=out.print)
         server.start(echo=out.print)
