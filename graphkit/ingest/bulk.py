@@ -41,7 +41,7 @@ from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine
-from graphkit.ingest.sources import Columns, chunks, open_source
+from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.server import ManagedServer
@@ -252,15 +252,18 @@ Transformed = Iterator[tuple[Batch, Vouched]]
 def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
     """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
     columnar chunk keeps most rows as Arrow (see :func:`streams_only`)."""
-    source = open_source(m, origin=options.origin, feeds_dir=options.feeds_dir,
-                         dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
     transformer, fast = Transformer(m, hasher), streams_only(m)
-    for chunk in chunks(source, 0, options.batch_size):
+    for chunk in chunks(_source(options, m), 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
             batch, table, numbers = transformer.columnar(chunk)
             yield batch, (table, numbers, chunk)
         else:
             yield transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+
+
+def _source(options: Options, m: Mapping) -> Source:
+    return open_source(m, origin=options.origin, feeds_dir=options.feeds_dir,
+                       dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
 
 
 def _spool(options: Options, hasher: Hasher, feed: str, path: Path) -> Path:
@@ -400,8 +403,7 @@ def bulk_load(
             m, started = mappings[feed], time.monotonic()
             run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
             quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
-            total = open_source(m, origin=options.origin, feeds_dir=options.feeds_dir,
-                                dsn=options.dsn).total if progress else None  # fmt: skip
+            total = _source(options, m).total if progress else None
             for batch, arrow in transformed(feed):
                 refused = _apply(graph, m, batch, arrow, tag)
                 if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
