@@ -12,7 +12,9 @@ Only the columns the statement uses are sent. Datetimes travel as ``[epoch secon
 nanoseconds]`` and are rebuilt in Cypher: the driver packs Python datetimes ~50x slower.
 
 Aggregates are idempotent: ``min``/``max`` keep the extreme, ``sum`` and ``events.count``
-only count an event id not yet in ``events.list``.
+only count an event id not yet in ``events.list``. A relationship with a ``key`` (an event
+id such as ``review_id``) is one per key: a row that names other ends (a corrected review)
+moves it.
 
 >>> from graphkit.ingest.mapping import load_mapping, MAPPINGS_DIR
 >>> cypher = compile_statement(load_mapping(MAPPINGS_DIR / "reviews.yaml")).cypher
@@ -22,6 +24,7 @@ UNWIND $rows AS row
 WITH row {.*, `ts`: datetime({epochSeconds: row.`ts`[0], nanosecond: row
 MATCH (`reviewer`:`Reviewer` {`reviewer_id`: row.`reviewer_id`})
 MATCH (`product`:`Product` {`product_id`: row.`product_id`})
+CALL (row, `reviewer`, `product`) { MATCH (a)-[moved:`REVIEWED` {`review
 MERGE (`reviewer`)-[r0:`REVIEWED` {`review_id`: row.`review_id`}]->(`pro
 SET r0.`rating` = row.`rating`, r0.`ts` = row.`ts`, r0.`verified` = row.
 """
@@ -137,11 +140,16 @@ def _merge_node(mapping: Mapping, alias: str, node: Node) -> str:
 
 def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
     v = f"r{n}"
-    key = ""
-    if rel.key:
+    key, lines = "", []
+    if rel.key:  # keyed by the event id alone: a corrected event moves its relationship
         (prop, r), *_ = rel.key.items()
         key = f" {{{q(prop)}: {ref(r)}}}"
-    lines = [f"MERGE ({q(rel.from_)})-[{v}:{q(rel.type)}{key}]->({q(rel.to)})"]
+        ends = f"{q(rel.from_)}, {q(rel.to)}"
+        lines.append(
+            f"CALL (row, {ends}) {{ MATCH (a)-[moved:{q(rel.type)}{key}]->(b) "
+            f"WHERE a <> {q(rel.from_)} OR b <> {q(rel.to)} DELETE moved }}"
+        )
+    lines.append(f"MERGE ({q(rel.from_)})-[{v}:{q(rel.type)}{key}]->({q(rel.to)})")
     if rel.events:
         lines.append(
             f"WITH *, NOT coalesce({ref(rel.events.id)} IN {v}.{q(rel.events.list)}, false)"
