@@ -50,3 +50,24 @@ def test_bulk_import_equals_the_bolt_path(db, tmp_path):
     result = CliRunner().invoke(app, args)
     assert result.exit_code == 0, result.output
     assert (checksum(db), counts(db)) == bolt
+
+
+def test_bulk_keeps_the_newest_version_and_moved_events_like_bolt(db, tmp_path):
+    data = feedgen.rows()
+    s0, r1, r2 = data["sellers"][0], data["reviews"][1], data["reviews"][2]
+    data["sellers"].insert(0, {**s0, "status": "closed", "updated_at": "2025-01-01T00:00:00Z"})
+    later = r1["updated_at"] + (r2["updated_at"] - r1["updated_at"]) * 1000
+    data["reviews"] += [
+        {**r1, "rating": 6 - r1["rating"] if r1["rating"] != 3 else 1, "updated_at": later},
+        {**r2, "reviewer_id": "R0000000", "product_id": "P0000000", "updated_at": later},
+    ]
+    options = Options(feeds_dir=feedgen.write(data, tmp_path / "feeds"),
+                      quarantine_dir=tmp_path / "q")  # fmt: skip
+    bolt_results = {r.feed: (r.written, r.quarantined, r.superseded)
+                    for r in run(db, options, HASHER)}  # fmt: skip
+    assert bolt_results["reviews"][1:] == (0, 2)
+    bolt = checksum(db), counts(db)
+    db.run_autocommit("MATCH (n) DETACH DELETE n")
+    results = bulk_load(options, HASHER, echo=lambda *_: None)
+    assert {r.feed: (r.written, r.quarantined, r.superseded) for r in results} == bolt_results
+    assert (checksum(db), counts(db)) == bolt

@@ -53,3 +53,45 @@ def test_a_corrected_review_moves_its_edge(db, tmp_path):
     ]
     synced = checksum(db), counts(db)
     assert clean_load(db, final, tmp_path) == synced
+
+
+def seller(db, seller_id: str) -> dict:
+    return db.read(
+        "MATCH (s:Seller {seller_id: $id}) OPTIONAL MATCH (s)-[:HAS_EMAIL]->(e) "
+        "RETURN s.status AS status, collect(e.domain) AS domains",
+        {"id": seller_id},
+    )[0]
+
+
+def versions(data: dict[str, list[dict]]) -> dict[str, list[dict]]:
+    """``data`` plus a newer version of seller 0 (closed, new email) read before the original,
+    and a newer version of review 1 (rating changed) read after it."""
+    s0 = data["sellers"][0]
+    closed = {**s0, "status": "closed", "email": "gone@example.net", "closed_at": s0["updated_at"],
+              "reason": "fraud", "updated_at": "2025-01-01T00:00:00Z"}  # fmt: skip
+    r1 = data["reviews"][1]
+    rerated = {**r1, "rating": 6 - r1["rating"] if r1["rating"] != 3 else 1,
+               "updated_at": r1["updated_at"] + LATER}  # fmt: skip
+    return dict(data, sellers=[closed, *data["sellers"]], reviews=[*data["reviews"], rerated])
+
+
+def test_newest_version_wins_whatever_the_read_order(db, tmp_path):
+    data = versions(feedgen.rows())
+    results = load(db, feedgen.write(data, tmp_path / "feeds"), tmp_path, batch_size=5)
+    assert results["sellers"].quarantined == 0 and results["sellers"].superseded == 1
+    assert results["reviews"].quarantined == 0 and results["reviews"].superseded == 1
+    assert seller(db, "S000000") == {"status": "closed", "domains": ["example.net"]}
+    assert [e["rating"] for e in edges(db, data["reviews"][1]["review_id"])] == [
+        data["reviews"][-1]["rating"]
+    ]
+
+
+def test_an_older_version_arriving_later_does_not_overwrite(db, tmp_path):
+    data = versions(feedgen.rows())
+    load(db, feedgen.write(data, tmp_path / "feeds"), tmp_path)
+    newest = checksum(db), counts(db)
+    old = feedgen.rows()  # the original versions only, loaded again (a late backfill)
+    results = load(db, feedgen.write(old, tmp_path / "old"), tmp_path)
+    assert results["sellers"].superseded == 1 and results["reviews"].superseded == 1
+    assert seller(db, "S000000") == {"status": "closed", "domains": ["example.net"]}
+    assert (checksum(db), counts(db)) == newest
