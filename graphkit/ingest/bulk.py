@@ -26,7 +26,7 @@ from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
 from datetime import UTC, datetime
 from pathlib import Path
-from typing import Any, TextIO
+from typing import Any, LiteralString, TextIO, cast
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -44,6 +44,7 @@ from graphkit.ingest.quarantine import Quarantine
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress
 from graphkit.ingest.transform import Bad, Batch, Transformer
+from graphkit.ingest.writer import entity
 from graphkit.server import ManagedServer
 
 log = logging.getLogger("graphkit.ingest")
@@ -81,6 +82,8 @@ class Graph:
         self.keys: dict[str, str] = {}
         self.types: dict[tuple[str, str], str] = {}  # (label or rel type, prop) -> import type
         self.pairs: dict[tuple[str, End, End], dict[str, Any]] = {}
+        #: a snapshot node's current pairs per (relationship type, node): older ones retire
+        self.snapshots: dict[tuple[str, End], set[tuple[str, End, End]]] = {}
         self.streams: dict[tuple[str, str, str], tuple[TextIO, Any, list[str]]] = {}
 
     def apply(self, m: Mapping, row: dict[str, Any], tag: int) -> list[str]:
@@ -107,23 +110,38 @@ class Graph:
             if node.mode == "merge" and key is not None:
                 label = node.label or ""
                 props = self.nodes[label].setdefault(key, {})
-                for p, ref in node.properties.items():
+                refs = dict(node.properties)
+                if entity(m) == ("node", alias):
+                    refs["watermark"] = m.watermark
+                for p, ref in refs.items():
                     props[p] = _get(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
                 props.update(lastupdated=tag, source=m.feed)
                 ends[alias] = (label, key)
-        for rel in m.relationships:
+        current: dict[tuple[str, End], set] = defaultdict(set)
+        for i, rel in enumerate(m.relationships):
             a, b = ends[rel.from_], ends[rel.to]
+            anchor = ends[rel.snapshot_of] if rel.snapshot_of else None
+            pairs = current.setdefault((rel.type, anchor), set()) if anchor else set()
             if a is not None and b is not None:
-                self._relationship(m, rel, a, b, row, tag)
+                self._relationship(m, i, rel, a, b, row, tag)
+                pairs.add((rel.type, a, b))
+        for anchor, pairs in current.items():  # as the writer's retire: older rows' pairs go
+            for old in self.snapshots.get(anchor, set()) - pairs:
+                self.pairs.pop(old, None)
+            self.snapshots[anchor] = pairs
         return []
 
-    def _relationship(self, m: Mapping, rel: Any, a: End, b: End, row: dict, tag: int) -> None:
+    def _relationship(
+        self, m: Mapping, i: int, rel: Any, a: End, b: End, row: dict, tag: int
+    ) -> None:
         if rel.key:
             (kp, kref), *_ = rel.key.items()
             values = {kp: _get(row, kref)} | {
                 p: _get(row, spec.value) for p, spec in rel.props.items()
             }
+            if entity(m) == ("rel", i):
+                values["watermark"] = row[m.watermark]
             self._stream(rel.type, a, b, {**values, "lastupdated": tag, "source": m.feed}, m, rel)
             return
         props = self.pairs.setdefault((rel.type, a, b), {})
@@ -147,6 +165,9 @@ class Graph:
             props[rel.events.count] = len(ids)
             self.types[(rel.type, rel.events.list)] = "string[]"
             self.types[(rel.type, rel.events.count)] = "int"
+        if rel.snapshot_of:
+            props["watermark"] = row[m.watermark]
+            self.types[(rel.type, "watermark")] = m.ref_type(m.watermark)
         props.update(lastupdated=tag, source=m.feed)
 
     def _stream(self, rel_type: str, a: End, b: End, values: dict, m: Mapping, rel: Any) -> None:
@@ -159,6 +180,8 @@ class Graph:
         if group not in self.streams:
             (kp, kref), *_ = rel.key.items()
             types = {kp: m.ref_type(kref)} | {p: m.ref_type(s.value) for p, s in rel.props.items()}
+            if entity(m) == ("rel", m.relationships.index(rel)):
+                types["watermark"] = m.ref_type(m.watermark)
             types |= {"lastupdated": "int", "source": "string"}
             f = (self.dir / f"rel-{'-'.join(group)}.csv").open("w", newline="")
             header = [f":START_ID({start})", f":END_ID({end})"]
@@ -189,6 +212,7 @@ class Graph:
             f, _, columns = self._open(m, rel, start, end)
             values = {p: good.column(ref) for p, ref in rel.key.items()}
             values |= {p: good.column(spec.value) for p, spec in rel.props.items()}
+            values["watermark"] = good.column(m.watermark)
             values |= {
                 "lastupdated": pa.repeat(pa.scalar(tag), good.num_rows),
                 "source": pa.repeat(pa.scalar(m.feed), good.num_rows),
@@ -256,9 +280,22 @@ def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
     for chunk in chunks(_source(options, m), 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
             batch, table, numbers = transformer.columnar(chunk)
+            if batch.replaced:  # as the Bolt path: of two versions in one batch, the newer
+                table, numbers = _newest(m, batch, table, numbers)
             yield batch, (table, numbers, chunk)
         else:
             yield transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+
+
+def _newest(
+    m: Mapping, batch: Batch, table: pa.RecordBatch, numbers: list[int]
+) -> tuple[pa.RecordBatch, list[int]]:
+    """Keep the last row of each key in ``table`` (a newer version follows an older one)."""
+    keys = zip(*(table.column(k).to_pylist() for k in m.key), strict=True)
+    last = {k: i for i, k in enumerate(keys)}
+    kept = sorted(last.values())
+    batch.skipped += table.num_rows - len(kept)
+    return table.take(pa.array(kept, pa.int64())), [numbers[i] for i in kept]
 
 
 def _source(options: Options, m: Mapping) -> Source:
@@ -349,6 +386,22 @@ def _text_cells(values: pa.Array) -> pa.Array:
     return values
 
 
+def _drop_replaced(db: Database, m: Mapping, keys: list[tuple]) -> None:
+    """Streamed event relationships are written as read: where a newer version of an event
+    came later, delete all but the newest (as the writer moves them)."""
+    match entity(m):
+        case ("rel", index):
+            rel = m.relationships[int(index)]
+            ((prop, _),) = rel.key.items()  # type: ignore[union-attr]
+            # Type and property come from the validated mapping (plain identifiers).
+            cypher = (
+                f"UNWIND $keys AS k MATCH ()-[r:`{rel.type}` {{`{prop}`: k}}]->() "
+                "WITH k, r ORDER BY r.watermark DESC WITH k, collect(r) AS rs "
+                "UNWIND rs[1..] AS old DELETE old"
+            )
+            db.write(cast(LiteralString, cypher), {"keys": [k for (k,) in keys]})
+
+
 def streams_only(m: Mapping) -> bool:
     """True when every row of ``m`` only streams keyed relationships between existing nodes
     (like ``reviews``): such rows can be written from Arrow columns, without Python rows."""
@@ -397,6 +450,7 @@ def bulk_load(
     work.mkdir(parents=True, exist_ok=keep_files is not None)
     graph = Graph(work)
     results, runs = [], []
+    replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
     order = [f for level in load_order(mappings, feeds) for f in level]
     with _transforms(options, hasher, mappings, order, work) as transformed:
         for feed in order:
@@ -411,13 +465,16 @@ def bulk_load(
                 quarantine.write(batch.bad + refused)
                 run.rows_read += batch.read
                 run.rows_skipped += batch.skipped
+                run.rows_superseded += batch.superseded
+                replaced[feed] += batch.replaced
                 run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
                 run.rows_quarantined += len(batch.bad) + len(refused)
                 if progress:
                     progress(feed, batch.read, total)
             result = FeedResult(
                 feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-                run.rows_skipped, time.monotonic() - started, reasons=dict(quarantine.reasons),
+                run.rows_skipped, run.rows_superseded, time.monotonic() - started,
+                reasons=dict(quarantine.reasons),
                 quarantine_file=quarantine.path if quarantine.reasons else None,
             )  # fmt: skip
             if result.bad_ratio > options.max_bad_ratio:
@@ -437,6 +494,8 @@ def bulk_load(
         server.start(echo=echo)
     with Database(settings) as db:
         schema.apply(db)
+        for feed, keys in replaced.items():
+            _drop_replaced(db, mappings[feed], keys)
         for run, result in zip(runs, results, strict=True):
             db.write(
                 "CREATE (:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: 'bulk', "

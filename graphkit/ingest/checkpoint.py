@@ -37,6 +37,7 @@ class Run:
     rows_written: int = 0
     rows_quarantined: int = 0
     rows_skipped: int = 0
+    rows_superseded: int = 0
     max_watermark: datetime | None = None
     resumed: bool = False
 
@@ -71,7 +72,8 @@ def begin(db: Database, feed: str, mode: str, fingerprint: str, since: datetime 
     db.write(
         "CREATE (r:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: $mode, "
         "fingerprint: $fp, since: $since, started_at: $now, status: 'running', offset: 0, "
-        "rows_read: 0, rows_written: 0, rows_quarantined: 0, rows_skipped: 0})",
+        "rows_read: 0, rows_written: 0, rows_quarantined: 0, rows_skipped: 0, "
+        "rows_superseded: 0})",
         {"id": run.run_id, "feed": feed, "tag": tag, "mode": mode, "fp": fingerprint,
          "since": since, "now": datetime.now(UTC)},
     )  # fmt: skip
@@ -83,9 +85,10 @@ def save(tx: neo4j.ManagedTransaction, run: Run) -> None:
     tx.run(
         "MATCH (r:SyncRun {run_id: $id}) SET r.offset = $offset, r.rows_read = $read, "
         "r.rows_written = $written, r.rows_quarantined = $bad, r.rows_skipped = $skipped, "
-        "r.max_watermark = $wm",
+        "r.rows_superseded = $superseded, r.max_watermark = $wm",
         id=run.run_id, offset=run.offset, read=run.rows_read, written=run.rows_written,
-        bad=run.rows_quarantined, skipped=run.rows_skipped, wm=run.max_watermark,
+        bad=run.rows_quarantined, skipped=run.rows_skipped, superseded=run.rows_superseded,
+        wm=run.max_watermark,
     ).consume()  # fmt: skip
 
 

@@ -61,7 +61,8 @@ class FeedResult:
     read: int = 0
     written: int = 0
     quarantined: int = 0
-    skipped: int = 0
+    skipped: int = 0  # includes superseded
+    superseded: int = 0
     seconds: float = 0.0
     resumed: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
@@ -117,13 +118,13 @@ def _write_batch(
     """Write a batch and its checkpoint in one managed transaction; return unknown refs."""
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
-        missing = statement.run(tx, batch.rows, run.tag, mapping.feed)
+        missing, stale = statement.run(tx, batch.rows, run.tag, mapping.feed)
         bad = [
             Bad(batch.locators[i], aliases[0], f"unknown reference: {', '.join(aliases)}",
                 batch.raws[i])
             for i, aliases in missing
         ]  # fmt: skip
-        after = _advanced(run, batch, mapping, refused=len(bad))
+        after = _advanced(run, batch, mapping, refused=len(bad), stale=len(stale))
         checkpoint.save(tx, after)
         return bad, after
 
@@ -132,16 +133,18 @@ def _write_batch(
     return bad
 
 
-def _advanced(run: Run, batch: Batch, mapping: Mapping, refused: int = 0) -> Run:
+def _advanced(run: Run, batch: Batch, mapping: Mapping, refused: int = 0, stale: int = 0) -> Run:
     """The run's counters after ``batch`` (a new object: a retried transaction must not
-    count twice)."""
+    count twice). ``refused``: rows with unknown references; ``stale``: rows older than
+    the graph's version (superseded)."""
     marks = [r[mapping.watermark] for r in batch.rows]
     return replace(
         run,
         offset=run.offset + batch.read,
         rows_read=run.rows_read + batch.read,
-        rows_skipped=run.rows_skipped + batch.skipped,
-        rows_written=run.rows_written + len(batch.rows) - refused,
+        rows_skipped=run.rows_skipped + batch.skipped + stale,
+        rows_superseded=run.rows_superseded + batch.superseded + stale,
+        rows_written=run.rows_written + len(batch.rows) - refused - stale,
         rows_quarantined=run.rows_quarantined + len(batch.bad) + refused,
         max_watermark=max(filter(None, [run.max_watermark, *marks]), default=None),
     )
@@ -198,7 +201,8 @@ def run_feed(
                 session.close()
     result = FeedResult(
         mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-        run.rows_skipped, time.monotonic() - started, run.resumed, dict(quarantine.reasons),
+        run.rows_skipped, run.rows_superseded, time.monotonic() - started, run.resumed,
+        dict(quarantine.reasons),
         quarantine.path if quarantine.reasons else None,
     )  # fmt: skip
     if result.bad_ratio > options.max_bad_ratio:

@@ -6,8 +6,10 @@ or an identifier kind hashed by :mod:`graphkit.identity`), ``min``/``max``, ``en
 invalid UTF-8. Strings that look like Cypher are ordinary data: they reach Neo4j only as
 parameters, so they load verbatim. Unknown columns are ignored with one warning per run
 (``unknown_columns: quarantine`` in a mapping quarantines such rows instead). A key seen twice
-in one run with identical values is skipped; with different values the later one is
-quarantined ("first wins").
+in one run with identical values is skipped; with different values the newest watermark wins
+whatever the read order (an older version is skipped, a newer one written over it; both are
+counted as ``superseded``), and two versions with one watermark but different values are
+quarantined (nothing says which is current).
 
 Columnar batches (Parquet) are checked per column with pyarrow compute; only rows that a
 vectorised check cannot vouch for (a rule broken, surrounding spaces, non-ASCII text, a
@@ -75,7 +77,10 @@ class Batch:
     raws: list[Any] = field(default_factory=list)  # per good row, for late quarantine
     bad: list[Bad] = field(default_factory=list)
     read: int = 0
-    skipped: int = 0
+    skipped: int = 0  # includes the superseded versions left out
+    superseded: int = 0
+    #: keys whose earlier version (already emitted) a newer row of this batch replaces
+    replaced: list[tuple] = field(default_factory=list)
 
     def add(self, locator: str, record: Any, result: dict[str, Any] | Bad | None) -> None:
         """Count one source record and file its transform result."""
@@ -88,6 +93,18 @@ class Batch:
             self.rows.append(result)
             self.locators.append(locator)
             self.raws.append(record)
+
+    def keep_newest(self, key: list[str]) -> None:
+        """Of rows sharing a key (a version and the newer one that replaced it), keep the
+        last: only a newer version is ever emitted after an older one."""
+        last = {tuple(_plain(row[k]) for k in key): i for i, row in enumerate(self.rows)}
+        if len(last) == len(self.rows):
+            return
+        kept = sorted(last.values())
+        self.skipped += len(self.rows) - len(kept)
+        self.rows = [self.rows[i] for i in kept]
+        self.locators = [self.locators[i] for i in kept]
+        self.raws = [self.raws[i] for i in kept]
 
 
 class Invalid(ValueError):
@@ -269,9 +286,11 @@ class Transformer:
             (name, _converter(name, col, hasher)) for name, col in mapping.columns.items()
         ]
         self.vectorisable = all(c.type in _VECTOR_TYPES for c in mapping.columns.values())
-        self.seen: dict[tuple, int] = {}
+        self.seen: dict[tuple, tuple[Any, int]] = {}  # key -> (watermark, fingerprint)
         self.unknown_columns: set[str] = set()
         self.duplicates = 0
+        self.superseded = 0
+        self.replaced: list[tuple] = []
 
     def row(self, locator: str, record: dict[str, Any] | Problem) -> dict[str, Any] | Bad | None:
         """A good row, a :class:`Bad` record, or None when the record is skipped."""
@@ -302,26 +321,51 @@ class Transformer:
 
     def _dedupe(self, locator: str, record: Any, out: dict[str, Any]) -> dict | Bad | None:
         key = tuple(_plain(out[k]) for k in self.mapping.key)
-        first = self._first(key, _fingerprint(out.values()))
+        first = self._first(key, _plain(out[self.mapping.watermark]), _fingerprint(out.values()))
         if first is None:
             return None
         return out if first else self._conflict(locator, record)
 
-    def _first(self, key: tuple, fingerprint: int) -> bool | None:
-        """True for a new key; None for an identical repeat (skipped); False for a conflict."""
+    def _first(self, key: tuple, watermark: Any, fingerprint: int) -> bool | None:
+        """Newest wins. True: write the row (a new key, or newer than the version seen);
+        None: skip it (an identical repeat, or older than the version seen); False: a
+        conflict (another version with the same watermark)."""
         previous = self.seen.get(key)
         if previous is None:
             if len(self.seen) >= self.dedupe_limit:
                 self.seen.clear()
-            self.seen[key] = fingerprint
+            self.seen[key] = (watermark, fingerprint)
             return True
         self.duplicates += 1
-        return None if previous == fingerprint else False
+        seen_mark, seen_print = previous
+        if seen_print == fingerprint:
+            return None
+        if watermark is None or seen_mark is None or watermark == seen_mark:
+            return False
+        self.superseded += 1
+        if watermark < seen_mark:
+            return None
+        self.seen[key] = (watermark, fingerprint)
+        self.replaced.append(key)
+        return True
 
     def _conflict(self, locator: str, record: Any) -> Bad:
         return Bad(locator, self.mapping.key[0], "duplicate key with conflicting values", record)
 
     def batch(self, records: Iterable[Record] | Columns) -> Batch:
+        """Transform ``records``; the batch also counts the versions they superseded."""
+        before = self.superseded, len(self.replaced)
+        batch = self._counted(self._batch(records), before)
+        if batch.replaced:
+            batch.keep_newest(self.mapping.key)
+        return batch
+
+    def _counted(self, batch: Batch, before: tuple[int, int]) -> Batch:
+        batch.superseded = self.superseded - before[0]
+        batch.replaced = self.replaced[before[1] :]
+        return batch
+
+    def _batch(self, records: Iterable[Record] | Columns) -> Batch:
         if isinstance(records, Columns):
             batch, table, numbers = self.columnar(records)
             raws = records.data.take(numbers).to_pylist() if numbers else []
@@ -359,6 +403,11 @@ class Transformer:
         vectorised checks vouch for, still as Arrow, and ``numbers`` their record numbers in
         ``columns``; ``batch`` counts every record and holds the bad ones and the good rows
         that took the row path (see the module docstring)."""
+        before = self.superseded, len(self.replaced)
+        batch, table, numbers = self._columnar(columns)
+        return self._counted(batch, before), table, numbers
+
+    def _columnar(self, columns: Columns) -> tuple[Batch, pa.RecordBatch, list[int]]:
         data, m, batch = columns.data, self.mapping, Batch()
         checked = self._vectorised(data)
         if checked is None:
@@ -375,6 +424,7 @@ class Transformer:
         plain = [c.cast(pa.int64()) if pa.types.is_timestamp(c.type) else c
                  for c in converted.columns]  # fmt: skip
         key_at = [converted.schema.get_field_index(k) for k in m.key]
+        mark_at = converted.schema.get_field_index(m.watermark)
         vouched = []
         rows = zip(*(c.to_pylist() for c in plain), strict=True)
         for j, (fine, values) in enumerate(zip(ok.to_pylist(), rows, strict=True)):
@@ -383,7 +433,7 @@ class Transformer:
                 record = data.slice(j, 1).to_pylist()[0]
                 batch.add(where, record, self.row(where, record))
                 continue
-            first = self._first(tuple(values[k] for k in key_at), hash(values))
+            first = self._first(tuple(values[k] for k in key_at), values[mark_at], hash(values))
             if first:
                 vouched.append(j)
                 batch.read += 1

@@ -16,6 +16,12 @@ only count an event id not yet in ``events.list``. A relationship with a ``key``
 id such as ``review_id``) is one per key: a row that names other ends (a corrected review)
 moves it.
 
+Newest wins across runs too: the node or relationship a row is the state of (its key is the
+feed's key, see :func:`entity`) and a snapshot feed's relationships keep the row's watermark
+in ``watermark``. The cheap read also finds rows older than their entity's stored watermark
+(a late backfill, a resumed run): they write nothing and count as superseded. A snapshot
+row retires its anchor's relationships of the feed that an older row wrote.
+
 >>> from graphkit.ingest.mapping import load_mapping, MAPPINGS_DIR
 >>> cypher = compile_statement(load_mapping(MAPPINGS_DIR / "reviews.yaml")).cypher
 >>> for line in cypher.splitlines():
@@ -59,11 +65,12 @@ class Statement:
     """The compiled Cypher, its constant parameters and the aliases it may report missing."""
 
     cypher: str
-    check: str  # finds rows whose ``match`` nodes do not exist ("" without such nodes)
+    check: str  # finds rows with unknown ``match`` nodes or an entity stored newer ("": none)
     params: dict[str, Any] = field(default_factory=dict)
     checked: list[str] = field(default_factory=list)
     columns: list[str] = field(default_factory=list)  # the row fields the statement reads
     temporal: set[str] = field(default_factory=set)  # those that hold datetimes
+    touch: str = ""  # marks a stale row's entity and its feed relationships as seen
 
     def rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
         """The ``$rows`` parameter: used columns only, datetimes as ``[seconds, nanos]``,
@@ -79,19 +86,48 @@ class Statement:
             out.append(values)
         return out
 
-    def run(self, tx: neo4j.ManagedTransaction, rows: list[dict], tag: int, feed: str) -> list:
-        """Write ``rows``; return ``[(row index, [missing aliases])]`` for unknown references."""
+    def run(
+        self, tx: neo4j.ManagedTransaction, rows: list[dict], tag: int, feed: str
+    ) -> tuple[list[tuple[int, list[str]]], list[int]]:
+        """Write ``rows``; return ``([(row index, [missing aliases])], [stale row indexes])``:
+        unknown references, and rows older than what the graph holds (superseded)."""
         params = {**self.params, "rows": self.rows(rows), "tag": tag, "feed": feed}
-        missing = []
+        missing, stale = [], []
         if self.check:
             for record in tx.run(self.check, params):  # type: ignore[arg-type]
+                if record["stale"]:
+                    stale.append(record["i"])
+                    continue
                 gone = zip(self.checked, record["missing"], strict=True)
                 missing.append((record["i"], [a for a, g in gone if g]))
-        if missing:
-            refused = {i for i, _ in missing}
+        if stale and self.touch:  # seen in this run: a full load's cleanup keeps them
+            rows_of = {r["_i"]: r for r in params["rows"]}
+            tx.run(self.touch, {**params, "rows": [rows_of[i] for i in stale]}).consume()  # type: ignore[arg-type]
+        if missing or stale:
+            refused = {i for i, _ in missing} | set(stale)
             params["rows"] = [r for r in params["rows"] if r["_i"] not in refused]
         tx.run(self.cypher, params).consume()  # type: ignore[arg-type]
-        return missing
+        return missing, stale
+
+
+def entity(mapping: Mapping) -> tuple[str, int | str] | None:
+    """What a row is the state of: ``("node", alias)`` or ``("rel", index)``, the merged node
+    or keyed relationship whose key is the feed's key; None when there is none (event feeds
+    that only aggregate).
+
+    >>> from graphkit.ingest.mapping import load_mapping, MAPPINGS_DIR
+    >>> [entity(load_mapping(MAPPINGS_DIR / f"{feed}.yaml")) for feed in ("sellers", "reviews")]
+    [('node', 'seller'), ('rel', 0)]
+    """
+    if len(mapping.key) != 1:
+        return None
+    for alias, node in mapping.nodes.items():
+        if node.mode == "merge" and node.key and list(node.key.values()) == mapping.key:
+            return "node", alias
+    for i, rel in enumerate(mapping.relationships):
+        if rel.key and list(rel.key.values()) == mapping.key:
+            return "rel", i
+    return None
 
 
 def _optional(mapping: Mapping, r: str) -> bool:
@@ -103,8 +139,10 @@ def _key(node: Node) -> str:
     return next(iter(case.key.values()))
 
 
-def _set_node(alias: str, node: Node) -> str:
+def _set_node(mapping: Mapping, alias: str, node: Node) -> str:
     items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in node.properties.items()]
+    if entity(mapping) == ("node", alias):
+        items.append(f"{q(alias)}.watermark = {ref(mapping.watermark)}")
     items += [f"{q(alias)}.lastupdated = $tag", f"{q(alias)}.source = $feed"]
     return "SET " + ", ".join(items)
 
@@ -130,7 +168,9 @@ def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) 
 
 def _merge_node(mapping: Mapping, alias: str, node: Node) -> str:
     (prop, r), *_ = node.key.items()  # type: ignore[union-attr]
-    merge = f"MERGE ({q(alias)}:{q(node.label)} {{{q(prop)}: {ref(r)}}}) " + _set_node(alias, node)
+    merge = f"MERGE ({q(alias)}:{q(node.label)} {{{q(prop)}: {ref(r)}}}) " + _set_node(
+        mapping, alias, node
+    )
     if not _optional(mapping, r):
         return merge + "\nWITH *"
     return (
@@ -169,6 +209,8 @@ def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
                 f"CASE WHEN fresh{n} THEN coalesce({value}, 0) ELSE 0 END",
             }[spec.agg]
         )
+    if entity(mapping) == ("rel", n) or rel.snapshot_of:
+        sets.append(f"{v}.watermark = {ref(mapping.watermark)}")
     sets += [f"{v}.lastupdated = $tag", f"{v}.source = $feed"]
     lines.append("SET " + ", ".join(sets))
     if rel.events:
@@ -192,13 +234,13 @@ def _node_optional(mapping: Mapping, alias: str) -> bool:
     return node.mode == "merge" and _optional(mapping, _key(node))
 
 
-def _retire(rel: Relationship) -> str:
-    """Delete this row's older relationships of the type from the snapshot node."""
+def _retire(mapping: Mapping, rel: Relationship) -> str:
+    """Delete the relationships of the type that an older row of the snapshot node wrote."""
     anchor = rel.snapshot_of or ""
     pattern = f"-[old:{q(rel.type)}]->()" if anchor == rel.from_ else f"<-[old:{q(rel.type)}]-()"
     return (
-        f"CALL ({q(anchor)}) {{ MATCH ({q(anchor)}){pattern} "
-        "WHERE old.source = $feed AND old.lastupdated < $tag DELETE old }"
+        f"CALL (row, {q(anchor)}) {{ MATCH ({q(anchor)}){pattern} WHERE old.source = $feed "
+        f"AND NOT coalesce(old.watermark >= {ref(mapping.watermark)}, false) DELETE old }}"
     )
 
 
@@ -210,7 +252,7 @@ def _used_columns(mapping: Mapping) -> list[str]:
     for rel in mapping.relationships:
         refs += [*(rel.key or {}).values(), *(p.value for p in rel.props.values())]
         refs += [rel.events.id] if rel.events else []
-    return list(dict.fromkeys(map(root_column, refs)))
+    return list(dict.fromkeys([*map(root_column, refs), mapping.watermark]))
 
 
 def _temporal(mapping: Mapping, column: str) -> str:
@@ -232,6 +274,7 @@ def compile_statement(mapping: Mapping) -> Statement:
     if temporal:
         rebuilt = ", ".join(_temporal(mapping, c) for c in columns if c in temporal)
         lines.append(f"WITH row {{.*, {rebuilt}}} AS row")
+    check = [*lines]
     for a in checked:  # a null key leaves the node out; the row is still written
         optional = _optional(mapping, _key(mapping.nodes[a]))
         lines.append(_match_node(a, mapping.nodes[a], params, optional))
@@ -239,15 +282,40 @@ def compile_statement(mapping: Mapping) -> Statement:
     write += [_relationship(mapping, i, rel) for i, rel in enumerate(mapping.relationships)]
     if mapping.mode == "snapshot":
         retired = {(r.type, r.snapshot_of): r for r in mapping.relationships if r.snapshot_of}
-        write += [_retire(r) for r in retired.values()]
+        write += [_retire(mapping, r) for r in retired.values()]
     write[-1] = write[-1].removesuffix("\nWITH *")  # a query or unit subquery cannot end so
-    if not checked:
+    stored = _stored(mapping)
+    if not checked and not stored:
         return Statement("\n".join(lines + write), "", params, [], columns, temporal)
-    check = ["UNWIND $rows AS row"]
     check += [_match_node(a, mapping.nodes[a], params, optional=True) for a in checked]
     missing = ", ".join(
         f"{q(a)} IS NULL AND {ref(_key(mapping.nodes[a]))} IS NOT NULL" for a in checked
     )
-    check.append(f"WITH row, [{missing}] AS missing WHERE true IN missing")
-    check.append("RETURN row._i AS i, missing")
-    return Statement("\n".join(lines + write), "\n".join(check), params, checked, columns, temporal)
+    stale = "false"
+    if stored:
+        check.append(f"OPTIONAL MATCH {stored}")
+        stale = f"coalesce(stored.watermark > {ref(mapping.watermark)}, false)"
+    check.append(f"WITH row, [{missing}] AS missing, {stale} AS stale")
+    check.append("WHERE stale OR true IN missing RETURN row._i AS i, missing, stale")
+    touch = ""
+    if stored.startswith("(stored"):
+        touch = (
+            f"UNWIND $rows AS row MATCH {stored} SET stored.lastupdated = $tag "
+            "WITH stored MATCH (stored)-[r]-() WHERE r.source = $feed SET r.lastupdated = $tag"
+        )
+    cypher = "\n".join(lines + write)
+    return Statement(cypher, "\n".join(check), params, checked, columns, temporal, touch)
+
+
+def _stored(mapping: Mapping) -> str:
+    """The pattern that finds a row's stored entity as ``stored`` ("" without an entity)."""
+    match entity(mapping):
+        case ("node", alias):
+            node = mapping.nodes[str(alias)]
+            (prop, r), *_ = node.key.items()  # type: ignore[union-attr]
+            return f"(stored:{q(node.label or '')} {{{q(prop)}: {ref(r)}}})"
+        case ("rel", index):
+            rel = mapping.relationships[int(index)]
+            (prop, r), *_ = rel.key.items()  # type: ignore[union-attr]
+            return f"()-[stored:{q(rel.type)} {{{q(prop)}: {ref(r)}}}]->()"
+    return ""
