@@ -7,7 +7,9 @@ from pathlib import Path
 
 import feedgen
 import pytest
+from typer.testing import CliRunner
 
+from graphkit.cli import app
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
 
@@ -95,3 +97,29 @@ def test_an_older_version_arriving_later_does_not_overwrite(db, tmp_path):
     assert results["sellers"].superseded == 1 and results["reviews"].superseded == 1
     assert seller(db, "S000000") == {"status": "closed", "domains": ["example.net"]}
     assert (checksum(db), counts(db)) == newest
+
+
+def test_a_quiet_resync_exits_0_and_the_budget_counts_only_new_bad_rows(db, tmp_path):
+    data = feedgen.rows()
+    data["sellers"][3]["status"] = "zombie"  # a bad value, a valid watermark
+    data["sellers"][5]["updated_at"] = "yesterday"  # a bad watermark: read on every sync
+    src = feedgen.write(data, tmp_path / "feeds")
+    args = ["--feeds-dir", str(src), "--quarantine-dir", str(tmp_path / "q"), "--demo-key"]
+    cli = CliRunner()
+    first = cli.invoke(app, ["load", *args])
+    assert first.exit_code == 1, first.output  # 2 of 12 sellers: over the 1% budget
+    quiet = cli.invoke(app, ["sync", *args])
+    assert quiet.exit_code == 0, quiet.output
+    runs = db.read(
+        "MATCH (r:SyncRun {feed: 'sellers', mode: 'sync'}) "
+        "RETURN r.rows_quarantined AS new, r.rows_known_bad AS known"
+    )
+    assert runs == [{"new": 0, "known": 1}]
+    extra = {**data["sellers"][0], "seller_id": "S000100", "updated_at": "2025-01-01T00:00:00Z"}
+    feedgen.write({"sellers": [extra]}, src, append=True)
+    appended = cli.invoke(app, ["sync", "sellers", *args])
+    assert appended.exit_code == 0, appended.output
+    bad = {**extra, "seller_id": "S000101", "status": "zombie"}
+    feedgen.write({"sellers": [bad]}, src, append=True)
+    new_bad = cli.invoke(app, ["sync", "sellers", *args])
+    assert new_bad.exit_code == 1, new_bad.output
