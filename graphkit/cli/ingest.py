@@ -55,15 +55,15 @@ def _options(**kwargs: object) -> Options:
 
 
 def _summary(results: list[FeedResult], max_bad_ratio: float) -> int:
-    table = Table(
-        "feed", "status", "read", "written", "quarantined", "bad %", "rows/s", "top reason"
-    )
+    table = Table("feed", "status", "read", "written", "superseded", "quarantined", "known bad",
+                  "bad %", "rows/s", "top reason")  # fmt: skip
     for r in results:
         top = max(r.reasons, key=r.reasons.__getitem__) if r.reasons else ""
         rate = f"{r.written / r.seconds:,.0f}" if r.seconds else "-"
         style = "red" if r.status == "over_budget" else None
-        table.add_row(r.feed, r.status, f"{r.read:,}", f"{r.written:,}", f"{r.quarantined:,}",
-                      f"{100 * r.bad_ratio:.2f}", rate, top, style=style)  # fmt: skip
+        table.add_row(r.feed, r.status, f"{r.read:,}", f"{r.written:,}", f"{r.superseded:,}",
+                      f"{r.quarantined:,}", f"{r.known_bad:,}", f"{100 * r.bad_ratio:.2f}",
+                      rate, top, style=style)  # fmt: skip
     out.print(table)
     for r in results:
         if r.quarantine_file:
@@ -71,8 +71,8 @@ def _summary(results: list[FeedResult], max_bad_ratio: float) -> int:
     over = [r.feed for r in results if r.status == "over_budget"]
     if over:
         console.print(
-            f"[bold red]error budget exceeded[/] (> {100 * max_bad_ratio:g}% bad rows): "
-            f"{', '.join(over)}"
+            f"[bold red]error budget exceeded[/] (> {100 * max_bad_ratio:g}% new bad rows): "
+            f"{', '.join(over)}; fix the source or the mapping, then `graphkit sync` again"
         )
         return 1
     return 0

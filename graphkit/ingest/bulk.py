@@ -40,7 +40,7 @@ from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
-from graphkit.ingest.quarantine import Quarantine
+from graphkit.ingest.quarantine import Quarantine, remember, remembered
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress
 from graphkit.ingest.transform import Bad, Batch, Transformer
@@ -451,6 +451,7 @@ def bulk_load(
     graph = Graph(work)
     results, runs = [], []
     replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
+    known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
     order = [f for level in load_order(mappings, feeds) for f in level]
     with _transforms(options, hasher, mappings, order, work) as transformed:
         for feed in order:
@@ -463,6 +464,7 @@ def bulk_load(
                 if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
                     run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
                 quarantine.write(batch.bad + refused)
+                known[feed] += [remembered(hasher, b) for b in batch.bad + refused]
                 run.rows_read += batch.read
                 run.rows_skipped += batch.skipped
                 run.rows_superseded += batch.superseded
@@ -473,7 +475,7 @@ def bulk_load(
                     progress(feed, batch.read, total)
             result = FeedResult(
                 feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-                run.rows_skipped, run.rows_superseded, time.monotonic() - started,
+                run.rows_skipped, run.rows_superseded, seconds=time.monotonic() - started,
                 reasons=dict(quarantine.reasons),
                 quarantine_file=quarantine.path if quarantine.reasons else None,
             )  # fmt: skip
@@ -496,6 +498,9 @@ def bulk_load(
         schema.apply(db)
         for feed, keys in replaced.items():
             _drop_replaced(db, mappings[feed], keys)
+        with db.session() as session:
+            for run in runs:
+                session.execute_write(remember, run.feed, run.run_id, known[run.feed])
         for run, result in zip(runs, results, strict=True):
             db.write(
                 "CREATE (:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: 'bulk', "

@@ -38,6 +38,7 @@ class Run:
     rows_quarantined: int = 0
     rows_skipped: int = 0
     rows_superseded: int = 0
+    rows_known_bad: int = 0
     max_watermark: datetime | None = None
     resumed: bool = False
 
@@ -73,7 +74,7 @@ def begin(db: Database, feed: str, mode: str, fingerprint: str, since: datetime 
         "CREATE (r:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: $mode, "
         "fingerprint: $fp, since: $since, started_at: $now, status: 'running', offset: 0, "
         "rows_read: 0, rows_written: 0, rows_quarantined: 0, rows_skipped: 0, "
-        "rows_superseded: 0})",
+        "rows_superseded: 0, rows_known_bad: 0})",
         {"id": run.run_id, "feed": feed, "tag": tag, "mode": mode, "fp": fingerprint,
          "since": since, "now": datetime.now(UTC)},
     )  # fmt: skip
@@ -85,10 +86,10 @@ def save(tx: neo4j.ManagedTransaction, run: Run) -> None:
     tx.run(
         "MATCH (r:SyncRun {run_id: $id}) SET r.offset = $offset, r.rows_read = $read, "
         "r.rows_written = $written, r.rows_quarantined = $bad, r.rows_skipped = $skipped, "
-        "r.rows_superseded = $superseded, r.max_watermark = $wm",
+        "r.rows_superseded = $superseded, r.rows_known_bad = $known, r.max_watermark = $wm",
         id=run.run_id, offset=run.offset, read=run.rows_read, written=run.rows_written,
         bad=run.rows_quarantined, skipped=run.rows_skipped, superseded=run.rows_superseded,
-        wm=run.max_watermark,
+        known=run.rows_known_bad, wm=run.max_watermark,
     ).consume()  # fmt: skip
 
 

@@ -4,6 +4,11 @@ Each line holds ``feed``, ``run_id``, ``locator`` (``file:line`` or the primary 
 ``field``, ``reason`` and ``raw`` (the record as read). The raw record may hold PII, so the
 files are readable by their owner only; logs carry counts and reasons, never raw values.
 
+Each bad row is also remembered in the graph as ``(:QuarantinedRow {digest})``: a keyed
+hash of its content (no raw value), with feed, field, reason, locator and ``first_seen``.
+A row read again (a bad watermark is read on every sync; a full reload) is then *known*: it
+is counted apart and not written again, so the error budget counts only new bad rows.
+
 >>> import tempfile, json
 >>> q = Quarantine(Path(tempfile.mkdtemp()), "reviews", "reviews-1")
 >>> q.write([Bad("reviews.csv:3", "rating", "9 is above the maximum 5", {"rating": "9"})])
@@ -16,8 +21,13 @@ from __future__ import annotations
 import json
 import os
 from collections import Counter
+from datetime import UTC, datetime
 from pathlib import Path
+from typing import Any
 
+import neo4j
+
+from graphkit.identity import Hasher
 from graphkit.ingest.transform import Bad
 
 DEFAULT_DIR = Path("quarantine")
@@ -42,6 +52,31 @@ class Quarantine:
                          "field": b.field, "reason": b.reason, "raw": b.raw}  # fmt: skip
                 f.write(json.dumps(entry, default=str) + "\n")
                 self.reasons[_reason_kind(b.reason)] += 1
+
+
+def remembered(hasher: Hasher, bad: Bad) -> dict[str, Any]:
+    """What the graph keeps of a bad row: a keyed hash of its content and reason (the same
+    row read again gives the same digest), field, reason and locator; no raw value."""
+    digest = hasher.hash("quarantined-row", json.dumps([bad.raw, bad.reason], default=str))
+    return {"digest": digest, "field": bad.field, "reason": bad.reason, "locator": bad.locator}
+
+
+def remember(
+    tx: neo4j.ManagedTransaction, feed: str, run_id: str, entries: list[dict[str, Any]]
+) -> set[int]:
+    """Record bad rows (:func:`remembered`) in the graph; return the indexes of the new ones."""
+    if not entries:
+        return set()
+    rows = [{**entry, "i": i} for i, entry in enumerate(entries)]
+    result = tx.run(
+        "UNWIND $rows AS row MERGE (q:QuarantinedRow {digest: row.digest}) "
+        "ON CREATE SET q.feed = $feed, q.field = row.field, q.reason = row.reason, "
+        "q.locator = row.locator, q.run_id = $run, q.first_seen = $now, q.new = true "
+        "WITH row, q, coalesce(q.new, false) AS new REMOVE q.new "
+        "RETURN row.i AS i, new",
+        rows=rows, feed=feed, run=run_id, now=datetime.now(UTC),
+    )  # fmt: skip
+    return {r["i"] for r in result if r["new"]}
 
 
 def _reason_kind(reason: str) -> str:

@@ -28,7 +28,7 @@ from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings, load_order
-from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine
+from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine, remember, remembered
 from graphkit.ingest.sources import Source, chunks, open_source
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.ingest.writer import compile_statement
@@ -63,6 +63,7 @@ class FeedResult:
     quarantined: int = 0
     skipped: int = 0  # includes superseded
     superseded: int = 0
+    known_bad: int = 0  # bad rows quarantined by an earlier run, read again
     seconds: float = 0.0
     resumed: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
@@ -70,7 +71,8 @@ class FeedResult:
 
     @property
     def bad_ratio(self) -> float:
-        return self.quarantined / max(self.read - self.skipped, 1)
+        """New bad rows per row read and not skipped (known bad rows count on neither side)."""
+        return self.quarantined / max(self.read - self.skipped - self.known_bad, 1)
 
 
 def _fingerprint(options: Options, mapping: Mapping) -> str:
@@ -113,24 +115,35 @@ def _prefetch(items: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
 
 
 def _write_batch(
-    session: neo4j.Session, statement: Any, mapping: Mapping, run: Run, batch: Batch
+    session: neo4j.Session,
+    statement: Any,
+    mapping: Mapping,
+    run: Run,
+    batch: Batch,
+    hasher: Hasher,
 ) -> list[Bad]:
-    """Write a batch and its checkpoint in one managed transaction; return unknown refs."""
+    """Write a batch, its checkpoint and its bad rows' digests in one managed transaction;
+    return the bad rows (transform or unknown reference) not quarantined before."""
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
         missing, stale = statement.run(tx, batch.rows, run.tag, mapping.feed)
-        bad = [
+        refused = [
             Bad(batch.locators[i], aliases[0], f"unknown reference: {', '.join(aliases)}",
                 batch.raws[i])
             for i, aliases in missing
         ]  # fmt: skip
-        after = _advanced(run, batch, mapping, refused=len(bad), stale=len(stale))
+        bad = batch.bad + refused
+        fresh = remember(tx, mapping.feed, run.run_id, [remembered(hasher, b) for b in bad])
+        new = [b for i, b in enumerate(bad) if i in fresh]
+        after = _advanced(run, batch, mapping, refused=len(refused), stale=len(stale))
+        after.rows_known_bad += after.rows_quarantined - run.rows_quarantined - len(new)
+        after.rows_quarantined = run.rows_quarantined + len(new)
         checkpoint.save(tx, after)
-        return bad, after
+        return new, after
 
-    bad, after = session.execute_write(work)
+    new, after = session.execute_write(work)
     vars(run).update(vars(after))
-    return bad
+    return new
 
 
 def _advanced(run: Run, batch: Batch, mapping: Mapping, refused: int = 0, stale: int = 0) -> Run:
@@ -190,10 +203,12 @@ def run_feed(
         session = db.session() if db and not options.dry_run else None
         try:
             for batch in batches:
-                refused = _write_batch(session, statement, mapping, run, batch) if session else []
-                if not session:
+                if session:
+                    new = _write_batch(session, statement, mapping, run, batch, hasher)
+                else:
                     vars(run).update(vars(_advanced(run, batch, mapping)))
-                quarantine.write(batch.bad + refused)
+                    new = batch.bad
+                quarantine.write(new)
                 if progress:
                     progress(mapping.feed, batch.read, source.total)
         finally:
@@ -201,8 +216,8 @@ def run_feed(
                 session.close()
     result = FeedResult(
         mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-        run.rows_skipped, run.rows_superseded, time.monotonic() - started, run.resumed,
-        dict(quarantine.reasons),
+        run.rows_skipped, run.rows_superseded, run.rows_known_bad, time.monotonic() - started,
+        run.resumed, dict(quarantine.reasons),
         quarantine.path if quarantine.reasons else None,
     )  # fmt: skip
     if result.bad_ratio > options.max_bad_ratio:

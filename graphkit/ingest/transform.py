@@ -285,6 +285,7 @@ class Transformer:
         self.converters = [
             (name, _converter(name, col, hasher)) for name, col in mapping.columns.items()
         ]
+        self.watermark = dict(self.converters)[mapping.watermark]
         self.vectorisable = all(c.type in _VECTOR_TYPES for c in mapping.columns.values())
         self.seen: dict[tuple, tuple[Any, int]] = {}  # key -> (watermark, fingerprint)
         self.unknown_columns: set[str] = set()
@@ -296,6 +297,8 @@ class Transformer:
         """A good row, a :class:`Bad` record, or None when the record is skipped."""
         if isinstance(record, Problem):
             return Bad(locator, None, record.reason, record.raw)
+        if self._loaded(record):
+            return None
         m = self.mapping
         unknown = record.keys() - self.names
         if unknown:
@@ -312,12 +315,21 @@ class Transformer:
                 return Bad(locator, name, str(exc), record)
             except (ValueError, TypeError, ArithmeticError) as exc:  # a value no rule foresaw
                 return Bad(locator, name, f"unreadable value ({type(exc).__name__})", record)
-        if self.since is not None and out[m.watermark] <= self.since:
-            return None
         for group in m.require_one_of:
             if all(out[c] is None for c in group):
                 return Bad(locator, group[0], f"one of {', '.join(group)} is required", record)
         return self._dedupe(locator, record, out)
+
+    def _loaded(self, record: dict[str, Any]) -> bool:
+        """True when the record's watermark is valid and not past ``since``: loaded before,
+        even if another of its values is bad (a re-sync does not re-read its bad rows)."""
+        if self.since is None:
+            return False
+        try:
+            mark = self.watermark(record.get(self.mapping.watermark), record)
+        except (ValueError, TypeError, ArithmeticError):  # Invalid included: read on
+            return False
+        return mark is not None and mark <= self.since
 
     def _dedupe(self, locator: str, record: Any, out: dict[str, Any]) -> dict | Bad | None:
         key = tuple(_plain(out[k]) for k in self.mapping.key)
@@ -415,7 +427,7 @@ class Transformer:
         converted, ok = checked
         if self.since is not None:  # rows already loaded are counted, never materialised
             old = pc.less_equal(converted.column(m.watermark), pa.scalar(self.since, UTC_US))
-            kept = pc.indices_nonzero(pc.invert(pc.fill_null(pc.and_(ok, old), False)))
+            kept = pc.indices_nonzero(pc.invert(pc.fill_null(old, False)))
             batch.read = batch.skipped = data.num_rows - len(kept)
             data, converted, ok = data.take(kept), converted.take(kept), ok.take(kept)
             numbers = kept.to_pylist()

@@ -119,7 +119,7 @@ def test_a_quiet_resync_exits_0_and_the_budget_counts_only_new_bad_rows(db, tmp_
     feedgen.write({"sellers": [extra]}, src, append=True)
     appended = cli.invoke(app, ["sync", "sellers", *args])
     assert appended.exit_code == 0, appended.output
-    bad = {**extra, "seller_id": "S000101", "status": "zombie"}
+    bad = {**extra, "seller_id": "S000101", "status": "zombie", "updated_at": "2025-01-02"}
     feedgen.write({"sellers": [bad]}, src, append=True)
     new_bad = cli.invoke(app, ["sync", "sellers", *args])
     assert new_bad.exit_code == 1, new_bad.output
