@@ -45,3 +45,17 @@ def test_invalid_entry_names_its_position(db: Database) -> None:
     bad = _register("v1", {"kind": "payment", "value": "1234", "reason": "x"})
     with pytest.raises(Exception, match="entry 0"):
         apply_register(db, bad, HASHER)
+
+
+def test_the_register_marks_identifiers_loaded_after_it_was_applied(db: Database, tmp_path):
+    import feedgen
+
+    from graphkit.ingest import Options, run
+
+    hasher = Hasher("test-key")
+    register = _register("v1", {"kind": "ip", "value": "81.2.69.160", "reason": "carrier-nat"})
+    assert apply_register(db, register, hasher) == 0  # nothing loaded yet
+    feeds = feedgen.write(feedgen.rows(), tmp_path / "feeds")
+    run(db, Options(feeds_dir=feeds, quarantine_dir=tmp_path / "q"), hasher, incremental=True)
+    marked = db.read("MATCH (i:IP) WHERE i.benign RETURN i.ip AS ip, i.benign_reason AS reason")
+    assert marked == [{"ip": "81.2.69.160", "reason": "carrier-nat"}]
