@@ -4,6 +4,9 @@ Prep-centre and locker addresses, carrier-NAT and public Wi-Fi IPs, payment aggr
 sharing them says nothing about fraud. The register lists them as raw values (YAML);
 :func:`apply_register` normalises and hashes them exactly as the loaders do and marks the
 matching nodes ``benign = true`` with a ``benign_reason``. Every canned query skips them.
+The applied register is kept in the graph, ``(:BenignRegister)`` with its version and the
+entries' keys (hashes, no raw value), and every load or sync applies it again at its end, so
+identifiers that arrive later are marked too (:func:`reapply`).
 
 Register format::
 
@@ -24,6 +27,7 @@ addresses may carry ``country``.
 
 from __future__ import annotations
 
+import json
 from pathlib import Path
 from typing import Any, Literal
 
@@ -100,5 +104,21 @@ def apply_register(db: Database, register: Register, hasher: Hasher) -> int:
                 f"benign register entry {index} ({entry.kind}) is not a valid identifier: {exc}",
                 hint="fix or remove that entry",
             ) from None
-    rows = db.write(CYPHER.read_text(), {"entries": entries, "version": register.version})  # type: ignore[arg-type]
+    db.write(
+        "MERGE (r:BenignRegister {name: 'current'}) SET r.version = $version, r.entries = $json",
+        {"version": register.version, "json": json.dumps(entries)},
+    )
+    return _mark(db, entries, register.version)
+
+
+def reapply(db: Database) -> int:
+    """Apply the register last applied (kept in the graph) again; return how many it marks."""
+    rows = db.read(
+        "MATCH (r:BenignRegister {name: 'current'}) RETURN r.version AS v, r.entries AS e"
+    )
+    return _mark(db, json.loads(rows[0]["e"]), rows[0]["v"]) if rows else 0
+
+
+def _mark(db: Database, entries: list[dict[str, str]], version: str) -> int:
+    rows = db.write(CYPHER.read_text(), {"entries": entries, "version": version})  # type: ignore[arg-type]
     return rows[0]["marked"] if rows else 0

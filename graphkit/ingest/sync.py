@@ -23,6 +23,7 @@ from typing import Any
 
 import neo4j
 
+from graphkit import benign
 from graphkit.db import Database, _translated_errors
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint
@@ -264,4 +265,6 @@ def run(
                 results += list(pool.map(one, level))
         else:
             results += [one(feed) for feed in level]
+    if db is not None and not options.dry_run:
+        benign.reapply(db)  # identifiers created by this run are marked too
     return results
