@@ -123,3 +123,24 @@ def test_a_quiet_resync_exits_0_and_the_budget_counts_only_new_bad_rows(db, tmp_
     feedgen.write({"sellers": [bad]}, src, append=True)
     new_bad = cli.invoke(app, ["sync", "sellers", *args])
     assert new_bad.exit_code == 1, new_bad.output
+
+
+def test_rows_waiting_for_a_reference_load_when_it_arrives(db, tmp_path):
+    data = feedgen.rows()
+    late = data["sellers"].pop()  # S000011: its products (and their reviews) come first
+    src = feedgen.write(data, tmp_path / "feeds")
+    first = load(db, src, tmp_path)
+    assert first["products"].quarantined == 0 and first["products"].pending == 3
+    assert first["reviews"].quarantined == 0 and first["reviews"].pending > 0
+    parked = db.read("MATCH (p:PendingRow) RETURN p.row AS row, p.first_seen AS since")
+    assert parked and all(p["since"] is not None for p in parked)
+    assert not any("@" in p["row"] for p in parked)  # hashed content only
+    again = load(db, src, tmp_path, incremental=True)  # retried, still waiting, reported
+    assert again["products"].pending == 3 and again["products"].written == 0
+    final = dict(data, sellers=[*data["sellers"], {**late, "updated_at": "2025-01-01T00:00:00Z"}])
+    feedgen.write({"sellers": final["sellers"]}, src)
+    arrived = load(db, src, tmp_path, incremental=True)
+    assert arrived["products"].written == 3 and arrived["products"].pending == 0
+    assert db.read("MATCH (p:PendingRow) RETURN count(p) AS n") == [{"n": 0}]
+    synced = checksum(db), counts(db)
+    assert clean_load(db, final, tmp_path) == synced
