@@ -10,4 +10,5 @@ CREATE INDEX ip_benign IF NOT EXISTS FOR (n:IP) ON (n.benign);
 CREATE INDEX email_benign IF NOT EXISTS FOR (n:Email) ON (n.benign);
 CREATE INDEX phone_benign IF NOT EXISTS FOR (n:Phone) ON (n.benign);
 CREATE INDEX address_benign IF NOT EXISTS FOR (n:Address) ON (n.benign);
+CREATE INDEX pending_row_feed IF NOT EXISTS FOR (n:PendingRow) ON (n.feed);
 CREATE INDEX sync_run_feed IF NOT EXISTS FOR (n:SyncRun) ON (n.feed, n.started_at);

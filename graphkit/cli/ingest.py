@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from enum import StrEnum
 from pathlib import Path
 
@@ -54,16 +55,26 @@ def _options(**kwargs: object) -> Options:
     return Options(**{k: v for k, v in kwargs.items() if v is not None})  # type: ignore[arg-type]
 
 
+def _pending(result: FeedResult) -> str:
+    """``3 (2h 5m)``: rows waiting for a referenced entity, and the oldest one's age."""
+    if not result.pending or result.pending_since is None:
+        return "0"
+    minutes = int((datetime.now(UTC) - result.pending_since).total_seconds() // 60)
+    days, hours, mins = minutes // 1440, minutes // 60 % 24, minutes % 60
+    age = f"{days}d {hours}h" if days else f"{hours}h {mins}m" if hours else f"{mins}m"
+    return f"{result.pending:,} ({age})"
+
+
 def _summary(results: list[FeedResult], max_bad_ratio: float) -> int:
     table = Table("feed", "status", "read", "written", "superseded", "quarantined", "known bad",
-                  "bad %", "rows/s", "top reason")  # fmt: skip
+                  "bad %", "pending (oldest)", "rows/s", "top reason")  # fmt: skip
     for r in results:
         top = max(r.reasons, key=r.reasons.__getitem__) if r.reasons else ""
         rate = f"{r.written / r.seconds:,.0f}" if r.seconds else "-"
         style = "red" if r.status == "over_budget" else None
         table.add_row(r.feed, r.status, f"{r.read:,}", f"{r.written:,}", f"{r.superseded:,}",
                       f"{r.quarantined:,}", f"{r.known_bad:,}", f"{100 * r.bad_ratio:.2f}",
-                      rate, top, style=style)  # fmt: skip
+                      _pending(r), rate, top, style=style)  # fmt: skip
     out.print(table)
     for r in results:
         if r.quarantine_file:

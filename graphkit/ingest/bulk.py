@@ -37,14 +37,14 @@ from graphkit.config import load_settings
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
 from graphkit.identity import Hasher
-from graphkit.ingest import checkpoint
+from graphkit.ingest import checkpoint, pending
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine, remember, remembered
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress
-from graphkit.ingest.transform import Bad, Batch, Transformer
-from graphkit.ingest.writer import entity
+from graphkit.ingest.transform import Batch, Transformer
+from graphkit.ingest.writer import compile_statement, entity
 from graphkit.server import ManagedServer
 
 log = logging.getLogger("graphkit.ingest")
@@ -343,22 +343,30 @@ def _transforms(
                 future.cancel()
 
 
-def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> list[Bad]:
-    """Add the batch to the graph; return the rows refused for unknown references."""
-    refused = []
-    for row, where, raw in zip(batch.rows, batch.locators, batch.raws, strict=True):
+Waiting = tuple[str, list[str], dict[str, Any]]  # locator, missing aliases, transformed row
+
+
+def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> list[Waiting]:
+    """Add the batch to the graph; return the rows waiting for unknown references."""
+    waiting = []
+    for row, where in zip(batch.rows, batch.locators, strict=True):
         if missing := graph.apply(m, row, tag):
-            refused.append(_refused(where, missing, raw))
+            waiting.append((where, missing, row))
     table, numbers, chunk = arrow
     if table.num_rows:
         for i, missing in graph.apply_columns(m, table, tag):
-            record = chunk.data.slice(numbers[i], 1).to_pylist()[0]
-            refused.append(_refused(chunk.locator(numbers[i]), missing, record))
-    return refused
+            row = table.slice(i, 1).to_pylist()[0]
+            waiting.append((chunk.locator(numbers[i]), missing, row))
+    return waiting
 
 
-def _refused(where: str, missing: list[str], raw: Any) -> Bad:
-    return Bad(where, missing[0], f"unknown reference: {', '.join(missing)}", raw)
+def _park(db: Database, m: Mapping, waiting: list[Waiting]) -> None:
+    """Keep the rows waiting for a reference as the Bolt path does (:mod:`pending`)."""
+    prepared = compile_statement(m).rows([row for _, _, row in waiting])
+    ids = [pending.key(m, row) for _, _, row in waiting]
+    with db.session() as session:
+        session.execute_write(pending.park, m, ids, prepared, [w[1] for w in waiting],
+                              [w[0] for w in waiting])  # fmt: skip
 
 
 def _watermarks(m: Mapping, batch: Batch, arrow: Vouched) -> list:
@@ -452,6 +460,7 @@ def bulk_load(
     results, runs = [], []
     replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
     known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
+    parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
     order = [f for level in load_order(mappings, feeds) for f in level]
     with _transforms(options, hasher, mappings, order, work) as transformed:
         for feed in order:
@@ -460,17 +469,18 @@ def bulk_load(
             quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
             total = _source(options, m).total if progress else None
             for batch, arrow in transformed(feed):
-                refused = _apply(graph, m, batch, arrow, tag)
+                waiting = _apply(graph, m, batch, arrow, tag)
+                parked[feed] += waiting
                 if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
                     run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
-                quarantine.write(batch.bad + refused)
-                known[feed] += [remembered(hasher, b) for b in batch.bad + refused]
+                quarantine.write(batch.bad)
+                known[feed] += [remembered(hasher, b) for b in batch.bad]
                 run.rows_read += batch.read
                 run.rows_skipped += batch.skipped
                 run.rows_superseded += batch.superseded
                 replaced[feed] += batch.replaced
-                run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
-                run.rows_quarantined += len(batch.bad) + len(refused)
+                run.rows_written += len(batch.rows) + len(arrow[1]) - len(waiting)
+                run.rows_quarantined += len(batch.bad)
                 if progress:
                     progress(feed, batch.read, total)
             result = FeedResult(
@@ -501,6 +511,11 @@ def bulk_load(
         with db.session() as session:
             for run in runs:
                 session.execute_write(remember, run.feed, run.run_id, known[run.feed])
+        for feed, waiting in parked.items():
+            if waiting:
+                _park(db, mappings[feed], waiting)
+        for result in results:
+            result.pending, result.pending_since = pending.waiting(db, result.feed)
         for run, result in zip(runs, results, strict=True):
             db.write(
                 "CREATE (:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: 'bulk', "

@@ -102,7 +102,7 @@ class Case(Strict):
 
 class Node(Strict):
     """A node a row yields. ``merge`` creates it; ``match`` requires it to exist already
-    (rows pointing to a missing node are quarantined as unknown references).
+    (rows pointing to a missing node wait as pending rows until it does).
     ``switch`` + ``cases`` pick the label from an enum column (e.g. ``account_type``)."""
 
     label: Name | None = None

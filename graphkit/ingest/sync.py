@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
+from datetime import datetime
 from pathlib import Path
 from typing import Any
 
@@ -26,7 +27,7 @@ import neo4j
 from graphkit import benign
 from graphkit.db import Database, _translated_errors
 from graphkit.identity import Hasher
-from graphkit.ingest import checkpoint
+from graphkit.ingest import checkpoint, pending
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine, remember, remembered
@@ -69,6 +70,8 @@ class FeedResult:
     resumed: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
     quarantine_file: Path | None = None
+    pending: int = 0  # rows waiting for a referenced entity, after the run
+    pending_since: datetime | None = None  # when the oldest of them arrived
 
     @property
     def bad_ratio(self) -> float:
@@ -123,20 +126,21 @@ def _write_batch(
     batch: Batch,
     hasher: Hasher,
 ) -> list[Bad]:
-    """Write a batch, its checkpoint and its bad rows' digests in one managed transaction;
-    return the bad rows (transform or unknown reference) not quarantined before."""
+    """Write a batch, its checkpoint, its rows waiting for a reference (parked) and its bad
+    rows' digests in one managed transaction; return the bad rows not quarantined before."""
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
-        missing, stale = statement.run(tx, batch.rows, run.tag, mapping.feed)
-        refused = [
-            Bad(batch.locators[i], aliases[0], f"unknown reference: {', '.join(aliases)}",
-                batch.raws[i])
-            for i, aliases in missing
-        ]  # fmt: skip
-        bad = batch.bad + refused
+        prepared = statement.rows(batch.rows)
+        missing, stale = statement.write(tx, prepared, run.tag, mapping.feed)
+        if missing:
+            waiting = [i for i, _ in missing]
+            pending.park(tx, mapping, [pending.key(mapping, batch.rows[i]) for i in waiting],
+                         [prepared[i] for i in waiting], [aliases for _, aliases in missing],
+                         [batch.locators[i] for i in waiting])  # fmt: skip
+        bad = batch.bad
         fresh = remember(tx, mapping.feed, run.run_id, [remembered(hasher, b) for b in bad])
         new = [b for i, b in enumerate(bad) if i in fresh]
-        after = _advanced(run, batch, mapping, refused=len(refused), stale=len(stale))
+        after = _advanced(run, batch, mapping, parked=len(missing), stale=len(stale))
         after.rows_known_bad += after.rows_quarantined - run.rows_quarantined - len(new)
         after.rows_quarantined = run.rows_quarantined + len(new)
         checkpoint.save(tx, after)
@@ -147,9 +151,9 @@ def _write_batch(
     return new
 
 
-def _advanced(run: Run, batch: Batch, mapping: Mapping, refused: int = 0, stale: int = 0) -> Run:
+def _advanced(run: Run, batch: Batch, mapping: Mapping, parked: int = 0, stale: int = 0) -> Run:
     """The run's counters after ``batch`` (a new object: a retried transaction must not
-    count twice). ``refused``: rows with unknown references; ``stale``: rows older than
+    count twice). ``parked``: rows waiting for a reference; ``stale``: rows older than
     the graph's version (superseded)."""
     marks = [r[mapping.watermark] for r in batch.rows]
     return replace(
@@ -158,8 +162,8 @@ def _advanced(run: Run, batch: Batch, mapping: Mapping, refused: int = 0, stale:
         rows_read=run.rows_read + batch.read,
         rows_skipped=run.rows_skipped + batch.skipped + stale,
         rows_superseded=run.rows_superseded + batch.superseded + stale,
-        rows_written=run.rows_written + len(batch.rows) - refused - stale,
-        rows_quarantined=run.rows_quarantined + len(batch.bad) + refused,
+        rows_written=run.rows_written + len(batch.rows) - parked - stale,
+        rows_quarantined=run.rows_quarantined + len(batch.bad),
         max_watermark=max(filter(None, [run.max_watermark, *marks]), default=None),
     )
 
@@ -194,6 +198,11 @@ def run_feed(
     transformer = Transformer(mapping, hasher, since=run.since)
     quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
     statement = compile_statement(mapping)
+    if session_db := (db if not options.dry_run else None):
+        written, superseded = pending.retry(session_db, statement, mapping, run.tag,
+                                            options.batch_size)  # fmt: skip
+        run.rows_written, run.rows_superseded = (run.rows_written + written,
+                                                 run.rows_superseded + superseded)  # fmt: skip
     if progress:
         progress(mapping.feed, run.offset, source.total)
     batches = _prefetch(_batches(source, transformer, run.offset, options.batch_size))
@@ -223,6 +232,8 @@ def run_feed(
     )  # fmt: skip
     if result.bad_ratio > options.max_bad_ratio:
         result.status = "over_budget"
+    if session_db:
+        result.pending, result.pending_since = pending.waiting(session_db, mapping.feed)
     if options.dry_run or db is None:
         result.status = "dry_run" if result.status == "ok" else result.status
         return result

@@ -91,7 +91,13 @@ class Statement:
     ) -> tuple[list[tuple[int, list[str]]], list[int]]:
         """Write ``rows``; return ``([(row index, [missing aliases])], [stale row indexes])``:
         unknown references, and rows older than what the graph holds (superseded)."""
-        params = {**self.params, "rows": self.rows(rows), "tag": tag, "feed": feed}
+        return self.write(tx, self.rows(rows), tag, feed)
+
+    def write(
+        self, tx: neo4j.ManagedTransaction, prepared: list[dict], tag: int, feed: str
+    ) -> tuple[list[tuple[int, list[str]]], list[int]]:
+        """:meth:`run` for rows already in the ``$rows`` form (:meth:`rows`)."""
+        params = {**self.params, "rows": prepared, "tag": tag, "feed": feed}
         missing, stale = [], []
         if self.check:
             for record in tx.run(self.check, params):  # type: ignore[arg-type]
