@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import shutil
 from datetime import timedelta
 from pathlib import Path
 
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 from graphkit.cli import app
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
+from graphkit.ingest.mapping import MAPPINGS_DIR
 
 pytestmark = pytest.mark.integration
 HASHER = Hasher(DEMO_KEY)
@@ -23,10 +25,10 @@ def load(db, feeds_dir: Path, tmp_path: Path, *, incremental=False, **kwargs):
     return {r.feed: r for r in run(db, options, HASHER, incremental=incremental)}
 
 
-def clean_load(db, feeds: dict[str, list[dict]], tmp_path: Path) -> tuple[str, dict]:
+def clean_load(db, feeds: dict[str, list[dict]], tmp_path: Path, **kwargs) -> tuple[str, dict]:
     """Checksum and counts of a fresh load of ``feeds`` (the database is wiped first)."""
     db.run_autocommit("MATCH (n) DETACH DELETE n")
-    load(db, feedgen.write(feeds, tmp_path / "clean"), tmp_path)
+    load(db, feedgen.write(feeds, tmp_path / "clean"), tmp_path, **kwargs)
     return checksum(db), counts(db)
 
 
@@ -144,3 +146,25 @@ def test_rows_waiting_for_a_reference_load_when_it_arrives(db, tmp_path):
     assert db.read("MATCH (p:PendingRow) RETURN count(p) AS n") == [{"n": 0}]
     synced = checksum(db), counts(db)
     assert clean_load(db, final, tmp_path) == synced
+
+
+def test_quarantined_rows_replay_after_a_mapping_fix(db, tmp_path):
+    data = feedgen.rows()
+    data["sellers"][2]["display_name"] = "Shop " * 60  # 300 characters: over max_length 200
+    src = feedgen.write(data, tmp_path / "feeds")
+    load(db, src, tmp_path, max_bad_ratio=1.0)
+    cli, where = CliRunner(), ["--quarantine-dir", str(tmp_path / "q")]
+    listed = cli.invoke(app, ["quarantine", "list"])
+    assert listed.exit_code == 0 and "sellers" in listed.output and "oversized" in listed.output
+    fixed = shutil.copytree(MAPPINGS_DIR, tmp_path / "mappings")
+    sellers = (fixed / "sellers.yaml").read_text()
+    (fixed / "sellers.yaml").write_text(sellers.replace("max_length: 200}", "max_length: 500}"))
+    replayed = cli.invoke(app, ["quarantine", "replay", "--mappings", str(fixed), *where,
+                                "--demo-key"])  # fmt: skip
+    assert replayed.exit_code == 0, replayed.output
+    assert db.read("MATCH (s:Seller {seller_id: 'S000002'}) RETURN count(s) AS n") == [{"n": 1}]
+    assert db.read("MATCH (q:QuarantinedRow) RETURN count(q) AS n") == [{"n": 0}]
+    assert not any(p.read_text() for p in (tmp_path / "q").rglob("*.jsonl"))
+    load(db, src, tmp_path, incremental=True, mappings_dir=fixed)  # its products were waiting
+    synced = checksum(db), counts(db)
+    assert clean_load(db, data, tmp_path, mappings_dir=fixed) == synced
