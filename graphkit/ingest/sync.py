@@ -118,7 +118,7 @@ def _prefetch(items: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
         stop.set()
 
 
-def _write_batch(
+def write_batch(
     session: neo4j.Session,
     statement: Any,
     mapping: Mapping,
@@ -214,7 +214,7 @@ def run_feed(
         try:
             for batch in batches:
                 if session:
-                    new = _write_batch(session, statement, mapping, run, batch, hasher)
+                    new = write_batch(session, statement, mapping, run, batch, hasher)
                 else:
                     vars(run).update(vars(_advanced(run, batch, mapping)))
                     new = batch.bad
