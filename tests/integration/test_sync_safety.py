@@ -168,3 +168,23 @@ def test_quarantined_rows_replay_after_a_mapping_fix(db, tmp_path):
     load(db, src, tmp_path, incremental=True, mappings_dir=fixed)  # its products were waiting
     synced = checksum(db), counts(db)
     assert clean_load(db, data, tmp_path, mappings_dir=fixed) == synced
+
+
+def test_a_second_sync_of_a_leased_feed_exits_with_a_clear_message(db, tmp_path):
+    src = feedgen.write(feedgen.rows(), tmp_path / "feeds")
+    load(db, src, tmp_path)
+    db.write(
+        "MERGE (l:Lease {feed: 'sellers'}) "
+        "SET l.holder = 'cron@host:4242', l.expires_at = datetime() + duration('PT1H')"
+    )
+    args = ["sync", "--feeds-dir", str(src), "--quarantine-dir", str(tmp_path / "q"),
+            "--demo-key"]  # fmt: skip
+    busy = CliRunner().invoke(app, args)
+    assert busy.exit_code == 2, busy.output
+    assert "sellers" in busy.output and "cron@host:4242" in busy.output
+    assert "--wait" in busy.output
+    db.write("MATCH (l:Lease {feed: 'sellers'}) SET l.expires_at = datetime() - duration('PT1S')")
+    expired = CliRunner().invoke(app, args)  # an expired lease (a killed loader) is taken over
+    assert expired.exit_code == 0, expired.output
+    leases = db.read("MATCH (l:Lease) WHERE l.holder IS NOT NULL RETURN l.feed AS feed")
+    assert leases == []  # released at the end of each feed
