@@ -45,6 +45,10 @@ BAD_RATIO = typer.Option(
 )
 DRY_RUN = typer.Option(False, "--dry-run", help="Validate and quarantine; write nothing to Neo4j.")
 DEMO_KEY = typer.Option(False, "--demo-key", help="Hash with the public demo key (demo data only).")
+WAIT = typer.Option(
+    0.0, "--wait", min=0.0,
+    help="Seconds to wait when another loader holds a feed's lease (default: stop at once).",
+)  # fmt: skip
 JOBS = typer.Option(
     1, "--jobs", min=1,
     help="Load up to N independent feeds in parallel (--bulk: transform in N processes).",
@@ -119,6 +123,7 @@ def load(
     dry_run: bool = DRY_RUN,
     demo_key: bool = DEMO_KEY,
     jobs: int = JOBS,
+    wait: float = WAIT,
     bulk: bool = typer.Option(
         False, "--bulk", help="Empty database only: backfill with neo4j-admin import."
     ),
@@ -131,7 +136,8 @@ def load(
     """
     options = _options(origin=origin.value, feeds_dir=feeds_dir, dsn=dsn, mappings_dir=mappings,
                        quarantine_dir=quarantine_dir, batch_size=batch_size,
-                       max_bad_ratio=max_bad_ratio, dry_run=dry_run, jobs=jobs)  # fmt: skip
+                       max_bad_ratio=max_bad_ratio, dry_run=dry_run, jobs=jobs,
+                       wait=wait)  # fmt: skip
     if bulk:
         from graphkit.ingest.bulk import bulk_load
 
@@ -156,6 +162,7 @@ def sync(
     dry_run: bool = DRY_RUN,
     demo_key: bool = DEMO_KEY,
     jobs: int = JOBS,
+    wait: float = WAIT,
 ) -> None:
     """Load only rows newer than each feed's stored watermark; record a SyncRun per feed.
 
@@ -163,5 +170,6 @@ def sync(
     """
     options = _options(origin=origin.value, feeds_dir=feeds_dir, dsn=dsn, mappings_dir=mappings,
                        quarantine_dir=quarantine_dir, batch_size=batch_size,
-                       max_bad_ratio=max_bad_ratio, dry_run=dry_run, jobs=jobs)  # fmt: skip
+                       max_bad_ratio=max_bad_ratio, dry_run=dry_run, jobs=jobs,
+                       wait=wait)  # fmt: skip
     _execute(feeds, options, demo_key, incremental=True)

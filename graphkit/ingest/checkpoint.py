@@ -41,6 +41,7 @@ class Run:
     rows_known_bad: int = 0
     max_watermark: datetime | None = None
     resumed: bool = False
+    holder: str = ""  # the feed lease's holder, renewed with every batch ("" = no lease)
 
 
 def _native(value: Any) -> Any:

@@ -21,7 +21,7 @@ from typing import Any
 from graphkit.db import Database
 
 BOOKKEEPING = {"lastupdated", "source"}
-SKIP_LABELS = ["SyncRun", "Watermark", "QuarantinedRow", "PendingRow", "BenignRegister"]
+SKIP_LABELS = ["SyncRun", "Watermark", "QuarantinedRow", "PendingRow", "BenignRegister", "Lease"]
 
 
 def _value(value: Any) -> Any:

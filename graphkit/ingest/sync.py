@@ -27,7 +27,7 @@ import neo4j
 from graphkit import benign
 from graphkit.db import Database, _translated_errors
 from graphkit.identity import Hasher
-from graphkit.ingest import checkpoint, pending
+from graphkit.ingest import checkpoint, lease, pending
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine, remember, remembered
@@ -53,6 +53,7 @@ class Options:
     max_bad_ratio: float = 0.01
     dry_run: bool = False
     jobs: int = 1
+    wait: float = 0.0  # seconds to wait for another loader's lease on a feed
 
 
 @dataclass
@@ -140,6 +141,8 @@ def write_batch(
         bad = batch.bad
         fresh = remember(tx, mapping.feed, run.run_id, [remembered(hasher, b) for b in bad])
         new = [b for i, b in enumerate(bad) if i in fresh]
+        if run.holder:
+            lease.renew(tx, mapping.feed, run.holder)
         after = _advanced(run, batch, mapping, parked=len(missing), stale=len(stale))
         after.rows_known_bad += after.rows_quarantined - run.rows_quarantined - len(new)
         after.rows_quarantined = run.rows_quarantined + len(new)
@@ -177,7 +180,30 @@ def run_feed(
     incremental: bool,
     progress: Progress | None = None,
 ) -> FeedResult:
-    """Load one feed (all rows, or only rows past its watermark) and return its result."""
+    """Load one feed (all rows, or only rows past its watermark) and return its result.
+    Holds the feed's lease (:mod:`lease`) while it writes."""
+    if options.dry_run or db is None:
+        return _run_feed(db, mapping, hasher, options, incremental=incremental,
+                         progress=progress)  # fmt: skip
+    holder = lease.holder_id()
+    lease.acquire(db, mapping.feed, holder, options.wait)
+    try:
+        return _run_feed(db, mapping, hasher, options, incremental=incremental,
+                         progress=progress, holder=holder)  # fmt: skip
+    finally:
+        lease.release(db, mapping.feed, holder)
+
+
+def _run_feed(
+    db: Database | None,
+    mapping: Mapping,
+    hasher: Hasher,
+    options: Options,
+    *,
+    incremental: bool,
+    progress: Progress | None = None,
+    holder: str = "",
+) -> FeedResult:
     started = time.monotonic()
     if options.dry_run or db is None:
         since = checkpoint.watermark(db, mapping.feed) if (incremental and db) else None
@@ -187,6 +213,7 @@ def run_feed(
         fingerprint = _fingerprint(options, mapping)
         run = checkpoint.begin(db, mapping.feed, "sync" if incremental else "load",
                                fingerprint, since)  # fmt: skip
+        run.holder = holder
     source = open_source(
         mapping,
         origin=options.origin,

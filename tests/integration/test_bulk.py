@@ -13,9 +13,11 @@ from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
 from graphkit.ingest.bulk import BulkError, bulk_load
 from graphkit.ingest.checkpoint import watermark
+from graphkit.ingest.mapping import load_mappings
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 HASHER = Hasher(DEMO_KEY)
+FEEDS = set(load_mappings())
 
 
 def test_bulk_import_equals_the_bolt_path(db, tmp_path):
@@ -71,3 +73,19 @@ def test_bulk_keeps_the_newest_version_and_moved_events_like_bolt(db, tmp_path):
     results = bulk_load(options, HASHER, echo=lambda *_: None)
     assert {r.feed: (r.written, r.quarantined, r.superseded) for r in results} == bolt_results
     assert (checksum(db), counts(db)) == bolt
+
+
+def test_bulk_holds_the_feed_leases_and_refuses_if_anything_wrote_meanwhile(db, tmp_path):
+    options = Options(feeds_dir=feedgen.write(feedgen.rows(), tmp_path / "feeds"),
+                      quarantine_dir=tmp_path / "q", batch_size=50)  # fmt: skip
+    seen: list = []
+
+    def meanwhile(feed, rows, total):  # while the import files are prepared
+        if not seen:
+            seen.extend(db.read("MATCH (l:Lease) RETURN l.feed AS feed"))
+            db.write("CREATE (:Brand {brand_id: 'B-intruder'})")
+
+    with pytest.raises(BulkError, match="wrote"):
+        bulk_load(options, HASHER, echo=lambda *_: None, progress=meanwhile)
+    assert {row["feed"] for row in seen} == FEEDS
+    assert db.read("MATCH (l:Lease) RETURN count(l) AS n") == [{"n": 0}]  # released
