@@ -33,11 +33,11 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from graphkit import schema
-from graphkit.config import load_settings
+from graphkit.config import Settings, load_settings
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
 from graphkit.identity import Hasher
-from graphkit.ingest import checkpoint, pending
+from graphkit.ingest import checkpoint, lease, pending
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine, remember, remembered
@@ -394,6 +394,31 @@ def _text_cells(values: pa.Array) -> pa.Array:
     return values
 
 
+@contextmanager
+def _leases(settings: Settings, feeds: list[str], wait: float) -> Iterator[Callable[..., None]]:
+    """Hold every feed's lease (:mod:`lease`) while the import is prepared, so no sync writes
+    meanwhile; yield ``refuse_unless_empty(message, hint)``. The import replaces the
+    database, leases included; on a failure they are released."""
+    holder, taken = lease.holder_id(), []
+
+    def refuse_unless_empty(message: str, hint: str) -> None:
+        with Database(settings) as db:
+            if db.read("MATCH (n) WHERE NOT n:Lease RETURN count(n) > 0 AS used")[0]["used"]:
+                raise BulkError(message, hint=hint)
+
+    try:
+        with Database(settings) as db:
+            for feed in feeds:
+                lease.acquire(db, feed, holder, wait)
+                taken.append(feed)
+        yield refuse_unless_empty
+    except BaseException:
+        with Database(settings) as db:
+            for feed in taken:
+                lease.release(db, feed, holder)
+        raise
+
+
 def _drop_replaced(db: Database, m: Mapping, keys: list[tuple]) -> None:
     """Streamed event relationships are written as read: where a newer version of an event
     came later, delete all but the newest (as the writer moves them)."""
@@ -446,64 +471,68 @@ def bulk_load(
             hint="unset NEO4J_URI, or load over Bolt without --bulk",
         )
     server = ManagedServer(ManagedServer(settings).as_started())  # restarted as it runs now
-    with Database(settings) as db:
-        if db.read("MATCH (n) RETURN count(n) > 0 AS used")[0]["used"]:
-            raise BulkError(
-                "--bulk only fills an empty database",
-                hint="use `graphkit load` (Bolt) or `graphkit neo4j reset` first",
-            )
     mappings = load_mappings(options.mappings_dir)
-    tag = time.time_ns() // 1_000_000
-    work = keep_files or Path(settings.home).expanduser() / "import" / str(tag)
-    work.mkdir(parents=True, exist_ok=keep_files is not None)
-    graph = Graph(work)
-    results, runs = [], []
-    replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
-    known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
-    parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
-    order = [f for level in load_order(mappings, feeds) for f in level]
-    with _transforms(options, hasher, mappings, order, work) as transformed:
-        for feed in order:
-            m, started = mappings[feed], time.monotonic()
-            run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
-            quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
-            total = _source(options, m).total if progress else None
-            for batch, arrow in transformed(feed):
-                waiting = _apply(graph, m, batch, arrow, tag)
-                parked[feed] += waiting
-                if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
-                    run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
-                quarantine.write(batch.bad)
-                known[feed] += [remembered(hasher, b) for b in batch.bad]
-                run.rows_read += batch.read
-                run.rows_skipped += batch.skipped
-                run.rows_superseded += batch.superseded
-                replaced[feed] += batch.replaced
-                run.rows_written += len(batch.rows) + len(arrow[1]) - len(waiting)
-                run.rows_quarantined += len(batch.bad)
-                if progress:
-                    progress(feed, batch.read, total)
-            result = FeedResult(
-                feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-                run.rows_skipped, run.rows_superseded, seconds=time.monotonic() - started,
-                reasons=dict(quarantine.reasons),
-                quarantine_file=quarantine.path if quarantine.reasons else None,
-            )  # fmt: skip
-            if result.bad_ratio > options.max_bad_ratio:
-                result.status = "over_budget"
-            results.append(result)
-            runs.append(run)
-    args = graph.write()
-    (work / "import.args").write_text("".join(f"{a}\n" for a in args))
-    echo(f"Importing {len(args)} files with neo4j-admin into {settings.database} ...")
-    server.stop(echo=echo)
-    try:
-        # The database name goes first: --nodes/--relationships take a variable file list.
-        server.admin("database", "import", "full", settings.database,
-                     "--overwrite-destination=true", "--multiline-fields=true",
-                     f"--report-file={server.logs_dir / 'import.report'}", *args)  # fmt: skip
-    finally:
-        server.start(echo=echo)
+    with _leases(settings, list(mappings), options.wait) as refuse_unless_empty:
+        refuse_unless_empty(
+            "--bulk only fills an empty database",
+            "use `graphkit load` (Bolt) or `graphkit neo4j reset` first",
+        )
+        tag = time.time_ns() // 1_000_000
+        work = keep_files or Path(settings.home).expanduser() / "import" / str(tag)
+        work.mkdir(parents=True, exist_ok=keep_files is not None)
+        graph = Graph(work)
+        results, runs = [], []
+        replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
+        known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
+        parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
+        order = [f for level in load_order(mappings, feeds) for f in level]
+        with _transforms(options, hasher, mappings, order, work) as transformed:
+            for feed in order:
+                m, started = mappings[feed], time.monotonic()
+                run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
+                quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
+                total = _source(options, m).total if progress else None
+                for batch, arrow in transformed(feed):
+                    waiting = _apply(graph, m, batch, arrow, tag)
+                    parked[feed] += waiting
+                    if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
+                        run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
+                    quarantine.write(batch.bad)
+                    known[feed] += [remembered(hasher, b) for b in batch.bad]
+                    run.rows_read += batch.read
+                    run.rows_skipped += batch.skipped
+                    run.rows_superseded += batch.superseded
+                    replaced[feed] += batch.replaced
+                    run.rows_written += len(batch.rows) + len(arrow[1]) - len(waiting)
+                    run.rows_quarantined += len(batch.bad)
+                    if progress:
+                        progress(feed, batch.read, total)
+                result = FeedResult(
+                    feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
+                    run.rows_skipped, run.rows_superseded, seconds=time.monotonic() - started,
+                    reasons=dict(quarantine.reasons),
+                    quarantine_file=quarantine.path if quarantine.reasons else None,
+                )  # fmt: skip
+                if result.bad_ratio > options.max_bad_ratio:
+                    result.status = "over_budget"
+                results.append(result)
+                runs.append(run)
+        args = graph.write()
+        (work / "import.args").write_text("".join(f"{a}\n" for a in args))
+        refuse_unless_empty(
+            "something wrote to the database while the import files were prepared: "
+            "importing would overwrite it",
+            "load over Bolt (`graphkit load`), or reset the database and run --bulk again",
+        )
+        echo(f"Importing {len(args)} files with neo4j-admin into {settings.database} ...")
+        server.stop(echo=echo)
+        try:
+            # The database name goes first: --nodes/--relationships take a variable file list.
+            server.admin("database", "import", "full", settings.database,
+                         "--overwrite-destination=true", "--multiline-fields=true",
+                         f"--report-file={server.logs_dir / 'import.report'}", *args)  # fmt: skip
+        finally:
+            server.start(echo=echo)
     with Database(settings) as db:
         schema.apply(db)
         for feed, keys in replaced.items():

@@ -83,7 +83,7 @@ def test_bulk_holds_the_feed_leases_and_refuses_if_anything_wrote_meanwhile(db, 
     def meanwhile(feed, rows, total):  # while the import files are prepared
         if not seen:
             seen.extend(db.read("MATCH (l:Lease) RETURN l.feed AS feed"))
-            db.write("CREATE (:Brand {brand_id: 'B-intruder'})")
+            db.write("MERGE (:Brand {brand_id: 'B-intruder'})")
 
     with pytest.raises(BulkError, match="wrote"):
         bulk_load(options, HASHER, echo=lambda *_: None, progress=meanwhile)
