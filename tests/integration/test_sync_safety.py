@@ -188,3 +188,16 @@ def test_a_second_sync_of_a_leased_feed_exits_with_a_clear_message(db, tmp_path)
     assert expired.exit_code == 0, expired.output
     leases = db.read("MATCH (l:Lease) WHERE l.holder IS NOT NULL RETURN l.feed AS feed")
     assert leases == []  # released at the end of each feed
+
+
+def test_a_run_with_another_hash_key_is_refused(db, tmp_path):
+    src = feedgen.write(feedgen.rows(), tmp_path / "feeds")
+    load(db, src, tmp_path)  # the demo key
+    before = checksum(db)
+    args = ["sync", "--feeds-dir", str(src), "--quarantine-dir", str(tmp_path / "q")]
+    other = CliRunner().invoke(app, args, env={"GRAPHKIT_HASH_KEY": "a-real-key"})
+    assert other.exit_code == 2, other.output
+    assert "another hash key" in other.output and "--demo-key" in other.output
+    assert checksum(db) == before
+    same = CliRunner().invoke(app, [*args, "--demo-key"])
+    assert same.exit_code == 0, same.output
