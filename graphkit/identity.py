@@ -193,6 +193,15 @@ class Hasher:
             )
         return cls(settings.hash_key.get_secret_value())
 
+    @property
+    def fingerprint(self) -> str:
+        """A short public digest of the key: tells two keys apart, reveals nothing of it.
+
+        >>> Hasher("k").fingerprint == Hasher("k").fingerprint != Hasher("j").fingerprint
+        True
+        """
+        return self.hash("key-fingerprint", "graphkit")[:16]
+
     def hash(self, kind: str, normalised: str) -> str:
         """``HMAC-SHA256(key, "kind:normalised")`` as lowercase hex."""
         message = f"{kind}:{normalised}".encode()

@@ -535,6 +535,7 @@ def bulk_load(
             server.start(echo=echo)
     with Database(settings) as db:
         schema.apply(db)
+        checkpoint.check_key(db, hasher)
         for feed, keys in replaced.items():
             _drop_replaced(db, mappings[feed], keys)
         with db.session() as session:

@@ -21,7 +21,13 @@ from typing import Any, LiteralString, cast
 import neo4j
 
 from graphkit.db import Database
+from graphkit.errors import GraphkitError
+from graphkit.identity import Hasher
 from graphkit.ingest.mapping import Mapping
+
+
+class KeyMismatch(GraphkitError):
+    """The run's hash key is not the one the graph was loaded with."""
 
 
 @dataclass
@@ -51,6 +57,24 @@ def _native(value: Any) -> Any:
 def watermark(db: Database, feed: str) -> datetime | None:
     rows = db.read("MATCH (w:Watermark {feed: $feed}) RETURN w.value AS v", {"feed": feed})
     return _native(rows[0]["v"]) if rows else None
+
+
+def check_key(db: Database, hasher: Hasher) -> None:
+    """Record the hash key's fingerprint in the graph on first use; refuse another key (its
+    hashes would never meet the stored ones: every link would silently break)."""
+    rows = db.write(
+        "MERGE (k:HashKey {name: 'current'}) ON CREATE SET k.fingerprint = $fp, k.since = $now "
+        "RETURN k.fingerprint AS fp",
+        {"fp": hasher.fingerprint, "now": datetime.now(UTC)},
+    )
+    if rows[0]["fp"] != hasher.fingerprint:
+        raise KeyMismatch(
+            f"the graph's identifiers were hashed with another hash key (fingerprint "
+            f"{rows[0]['fp']}; this run's key: {hasher.fingerprint})",
+            hint="use the key the graph was loaded with (--demo-key for demo data, or "
+            "GRAPHKIT_HASH_KEY); to rotate the key deliberately, reset the database "
+            "(`graphkit neo4j reset`) and load again with the new key",
+        )
 
 
 def begin(db: Database, feed: str, mode: str, fingerprint: str, since: datetime | None) -> Run:

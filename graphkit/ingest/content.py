@@ -21,7 +21,15 @@ from typing import Any
 from graphkit.db import Database
 
 BOOKKEEPING = {"lastupdated", "source"}
-SKIP_LABELS = ["SyncRun", "Watermark", "QuarantinedRow", "PendingRow", "BenignRegister", "Lease"]
+SKIP_LABELS = [
+    "SyncRun",
+    "Watermark",
+    "QuarantinedRow",
+    "PendingRow",
+    "BenignRegister",
+    "Lease",
+    "HashKey",
+]
 
 
 def _value(value: Any) -> Any:

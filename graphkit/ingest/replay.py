@@ -43,6 +43,7 @@ def replay(
 ) -> list[FeedResult]:
     """Replay the quarantined rows of ``feeds`` (default: all), in dependency order."""
     mappings = load_mappings(options.mappings_dir)
+    checkpoint.check_key(db, hasher)
     results = []
     for feed in [f for level in load_order(mappings, feeds) for f in level]:
         files = sorted((options.quarantine_dir / feed).glob("*.jsonl"))

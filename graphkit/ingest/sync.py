@@ -291,6 +291,8 @@ def run(
     """Load ``feeds`` (default: all) in dependency order; independent feeds may run in
     parallel (``options.jobs``)."""
     mappings = load_mappings(options.mappings_dir)
+    if db is not None and not options.dry_run:
+        checkpoint.check_key(db, hasher)
     results: list[FeedResult] = []
     for level in load_order(mappings, feeds):
 
