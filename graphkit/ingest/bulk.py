@@ -17,6 +17,7 @@ import functools
 import io
 import logging
 import multiprocessing
+import os
 import pickle
 import shutil
 import time
@@ -304,11 +305,18 @@ def _source(options: Options, m: Mapping) -> Source:
 
 
 def _spool(options: Options, hasher: Hasher, feed: str, path: Path) -> Path:
-    """In a worker process: transform the whole feed into ``path``, one pickle per chunk."""
+    """In a worker process: transform the whole feed into ``path`` (0600), one pickle per
+    chunk. Only transformed rows (identifiers hashed) travel: the raw records are dropped,
+    except those of bad rows, which are bound for the quarantine."""
     m = load_mappings(options.mappings_dir)[feed]
-    with path.open("wb") as out:
-        for item in _transformed(options, hasher, m):
-            pickle.dump(item, out, protocol=pickle.HIGHEST_PROTOCOL)
+    with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
+        for batch, (table, numbers, chunk) in _transformed(options, hasher, m):
+            batch.raws = []
+            if isinstance(chunk, Columns):  # its locators only, not its raw values
+                chunk = Columns(chunk.file, chunk.first, chunk.data.slice(0, 0))
+            else:
+                chunk = None
+            pickle.dump((batch, (table, numbers, chunk)), out, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
@@ -472,90 +480,94 @@ def bulk_load(
         )
     server = ManagedServer(ManagedServer(settings).as_started())  # restarted as it runs now
     mappings = load_mappings(options.mappings_dir)
-    with _leases(settings, list(mappings), options.wait) as refuse_unless_empty:
-        refuse_unless_empty(
-            "--bulk only fills an empty database",
-            "use `graphkit load` (Bolt) or `graphkit neo4j reset` first",
-        )
-        tag = time.time_ns() // 1_000_000
-        work = keep_files or Path(settings.home).expanduser() / "import" / str(tag)
-        work.mkdir(parents=True, exist_ok=keep_files is not None)
-        graph = Graph(work)
-        results, runs = [], []
-        replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
-        known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
-        parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
-        order = [f for level in load_order(mappings, feeds) for f in level]
-        with _transforms(options, hasher, mappings, order, work) as transformed:
-            for feed in order:
-                m, started = mappings[feed], time.monotonic()
-                run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
-                quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
-                total = _source(options, m).total if progress else None
-                for batch, arrow in transformed(feed):
-                    waiting = _apply(graph, m, batch, arrow, tag)
-                    parked[feed] += waiting
-                    if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
-                        run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
-                    quarantine.write(batch.bad)
-                    known[feed] += [remembered(hasher, b) for b in batch.bad]
-                    run.rows_read += batch.read
-                    run.rows_skipped += batch.skipped
-                    run.rows_superseded += batch.superseded
-                    replaced[feed] += batch.replaced
-                    run.rows_written += len(batch.rows) + len(arrow[1]) - len(waiting)
-                    run.rows_quarantined += len(batch.bad)
-                    if progress:
-                        progress(feed, batch.read, total)
-                result = FeedResult(
-                    feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-                    run.rows_skipped, run.rows_superseded, seconds=time.monotonic() - started,
-                    reasons=dict(quarantine.reasons),
-                    quarantine_file=quarantine.path if quarantine.reasons else None,
+    tag = time.time_ns() // 1_000_000
+    work = keep_files or Path(settings.home).expanduser() / "import" / str(tag)
+    work.mkdir(mode=0o700, parents=True, exist_ok=keep_files is not None)
+    try:
+        with _leases(settings, list(mappings), options.wait) as refuse_unless_empty:
+            refuse_unless_empty(
+                "--bulk only fills an empty database",
+                "use `graphkit load` (Bolt) or `graphkit neo4j reset` first",
+            )
+            graph = Graph(work)
+            results, runs = [], []
+            replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
+            known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
+            parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
+            order = [f for level in load_order(mappings, feeds) for f in level]
+            with _transforms(options, hasher, mappings, order, work) as transformed:
+                for feed in order:
+                    m, started = mappings[feed], time.monotonic()
+                    run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
+                    quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
+                    total = _source(options, m).total if progress else None
+                    for batch, arrow in transformed(feed):
+                        waiting = _apply(graph, m, batch, arrow, tag)
+                        parked[feed] += waiting
+                        if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
+                            run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
+                        quarantine.write(batch.bad)
+                        known[feed] += [remembered(hasher, b) for b in batch.bad]
+                        run.rows_read += batch.read
+                        run.rows_skipped += batch.skipped
+                        run.rows_superseded += batch.superseded
+                        replaced[feed] += batch.replaced
+                        run.rows_written += len(batch.rows) + len(arrow[1]) - len(waiting)
+                        run.rows_quarantined += len(batch.bad)
+                        if progress:
+                            progress(feed, batch.read, total)
+                    result = FeedResult(
+                        feed, run.run_id, "ok", run.rows_read, run.rows_written,
+                        run.rows_quarantined, run.rows_skipped, run.rows_superseded,
+                        seconds=time.monotonic() - started,
+                        reasons=dict(quarantine.reasons),
+                        quarantine_file=quarantine.path if quarantine.reasons else None,
+                    )  # fmt: skip
+                    if result.bad_ratio > options.max_bad_ratio:
+                        result.status = "over_budget"
+                    results.append(result)
+                    runs.append(run)
+            args = graph.write()
+            (work / "import.args").write_text("".join(f"{a}\n" for a in args))
+            refuse_unless_empty(
+                "something wrote to the database while the import files were prepared: "
+                "importing would overwrite it",
+                "load over Bolt (`graphkit load`), or reset the database and run --bulk again",
+            )
+            echo(f"Importing {len(args)} files with neo4j-admin into {settings.database} ...")
+            server.stop(echo=echo)
+            try:
+                # The database name goes first: --nodes/--relationships take a variable file list.
+                report = f"--report-file={server.logs_dir / 'import.report'}"
+                server.admin("database", "import", "full", settings.database,
+                             "--overwrite-destination=true", "--multiline-fields=true",
+                             report, *args)  # fmt: skip
+            finally:
+                server.start(echo=echo)
+        with Database(settings) as db:
+            schema.apply(db)
+            checkpoint.check_key(db, hasher)
+            for feed, keys in replaced.items():
+                _drop_replaced(db, mappings[feed], keys)
+            with db.session() as session:
+                for run in runs:
+                    session.execute_write(remember, run.feed, run.run_id, known[run.feed])
+            for feed, waiting in parked.items():
+                if waiting:
+                    _park(db, mappings[feed], waiting)
+            for result in results:
+                result.pending, result.pending_since = pending.waiting(db, result.feed)
+            for run, result in zip(runs, results, strict=True):
+                db.write(
+                    "CREATE (:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, "
+                    "mode: 'bulk', started_at: $now, status: 'running', rows_read: $read, "
+                    "rows_written: $written, rows_quarantined: $bad, rows_skipped: $skipped})",
+                    {"id": run.run_id, "feed": run.feed, "tag": tag, "now": datetime.now(UTC),
+                     "read": run.rows_read, "written": run.rows_written,
+                     "bad": run.rows_quarantined, "skipped": run.rows_skipped},
                 )  # fmt: skip
-                if result.bad_ratio > options.max_bad_ratio:
-                    result.status = "over_budget"
-                results.append(result)
-                runs.append(run)
-        args = graph.write()
-        (work / "import.args").write_text("".join(f"{a}\n" for a in args))
-        refuse_unless_empty(
-            "something wrote to the database while the import files were prepared: "
-            "importing would overwrite it",
-            "load over Bolt (`graphkit load`), or reset the database and run --bulk again",
-        )
-        echo(f"Importing {len(args)} files with neo4j-admin into {settings.database} ...")
-        server.stop(echo=echo)
-        try:
-            # The database name goes first: --nodes/--relationships take a variable file list.
-            server.admin("database", "import", "full", settings.database,
-                         "--overwrite-destination=true", "--multiline-fields=true",
-                         f"--report-file={server.logs_dir / 'import.report'}", *args)  # fmt: skip
-        finally:
-            server.start(echo=echo)
-    with Database(settings) as db:
-        schema.apply(db)
-        checkpoint.check_key(db, hasher)
-        for feed, keys in replaced.items():
-            _drop_replaced(db, mappings[feed], keys)
-        with db.session() as session:
-            for run in runs:
-                session.execute_write(remember, run.feed, run.run_id, known[run.feed])
-        for feed, waiting in parked.items():
-            if waiting:
-                _park(db, mappings[feed], waiting)
-        for result in results:
-            result.pending, result.pending_since = pending.waiting(db, result.feed)
-        for run, result in zip(runs, results, strict=True):
-            db.write(
-                "CREATE (:SyncRun {run_id: $id, feed: $feed, update_tag: $tag, mode: 'bulk', "
-                "started_at: $now, status: 'running', rows_read: $read, rows_written: $written, "
-                "rows_quarantined: $bad, rows_skipped: $skipped})",
-                {"id": run.run_id, "feed": run.feed, "tag": tag, "now": datetime.now(UTC),
-                 "read": run.rows_read, "written": run.rows_written,
-                 "bad": run.rows_quarantined, "skipped": run.rows_skipped},
-            )  # fmt: skip
-            checkpoint.finish(db, run, result.status)
-    if keep_files is None:
-        shutil.rmtree(work, ignore_errors=True)
+                checkpoint.finish(db, run, result.status)
+    finally:  # the spools hold bad rows' raw records: never left behind, even on failure
+        if keep_files is None:
+            shutil.rmtree(work, ignore_errors=True)
     return results

@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 from collections import Counter
+from pathlib import Path
 
 import feedgen
 import pytest
 from typer.testing import CliRunner
 
 from graphkit.cli import app
+from graphkit.config import load_settings
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
 from graphkit.ingest.bulk import BulkError, bulk_load
@@ -79,6 +81,8 @@ def test_bulk_holds_the_feed_leases_and_refuses_if_anything_wrote_meanwhile(db, 
     options = Options(feeds_dir=feedgen.write(feedgen.rows(), tmp_path / "feeds"),
                       quarantine_dir=tmp_path / "q", batch_size=50)  # fmt: skip
     seen: list = []
+    import_dir = Path(load_settings().home).expanduser() / "import"
+    before = set(import_dir.glob("*"))
 
     def meanwhile(feed, rows, total):  # while the import files are prepared
         if not seen:
@@ -89,3 +93,4 @@ def test_bulk_holds_the_feed_leases_and_refuses_if_anything_wrote_meanwhile(db, 
         bulk_load(options, HASHER, echo=lambda *_: None, progress=meanwhile)
     assert {row["feed"] for row in seen} == FEEDS
     assert db.read("MATCH (l:Lease) RETURN count(l) AS n") == [{"n": 0}]  # released
+    assert set(import_dir.glob("*")) <= before  # the import files are removed on failure too
