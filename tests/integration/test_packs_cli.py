@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import json
 from pathlib import Path
 
@@ -17,6 +19,12 @@ pytestmark = pytest.mark.integration
 def graphkit(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
+
+
+def graphkit_streams(*args: str) -> tuple[int, str, str]:
+    """Exit code, stdout and stderr, apart."""
+    result = CliRunner().invoke(app, list(args))
+    return result.exit_code, result.stdout, result.stderr
 
 
 def test_query_list_and_show() -> None:
@@ -38,6 +46,33 @@ def test_query_run_formats_and_errors(marketplace: Database) -> None:
     assert code == 2 and "identifier" in text and "one of any, device" in text
     code, text = graphkit("query", "run", "no.such-query")
     assert code == 2 and "unknown query" in text
+
+
+def test_query_run_csv_and_json_are_pure_data(marketplace: Database) -> None:
+    query = ("query", "run", "identity.overlap-score")
+    code, full, err = graphkit_streams(*query, "-f", "csv")
+    assert code == 0 and err == ""
+    rows = list(csv.DictReader(io.StringIO(full)))
+    assert len(rows) >= 2 and {"seller_a", "seller_b", "score"} <= set(rows[0])
+    code, cut, err = graphkit_streams(*query, "-f", "csv", "--max-rows", "1")
+    assert code == 0 and cut.splitlines() == full.splitlines()[:2]  # header + one row
+    assert "truncated at max_rows=1" in err and "truncated" not in cut
+    code, text, err = graphkit_streams(*query, "-f", "json", "--max-rows", "1")
+    assert code == 0 and len(json.loads(text)) == 1 and "max_rows=1" in err
+    code, text, _ = graphkit_streams(*query, "-f", "json", "--max-rows", str(len(rows)))
+    assert code == 0 and len(json.loads(text)) == len(rows)
+
+
+def test_query_run_csv_header_when_empty(marketplace: Database) -> None:
+    code, text, err = graphkit_streams(
+        "query", "run", "identity.overlap-score", "-p", "min_shared=50", "-f", "csv"
+    )
+    assert code == 0 and err == ""
+    assert text.splitlines()[0].startswith("seller_a,seller_b,score") and len(text.splitlines()) == 1
+    code, text, _ = graphkit_streams(
+        "query", "run", "identity.overlap-score", "-p", "min_shared=50", "-f", "json"
+    )
+    assert code == 0 and json.loads(text) == []
 
 
 def test_ring_sweep_and_show(marketplace: Database, tmp_path: Path) -> None:
