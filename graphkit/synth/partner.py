@@ -254,7 +254,8 @@ class _Export:
             logins.append({"event_id": session_id, "account_type": row["account_type"],
                            "account_id": account_id,
                            "device_fingerprint": device.lower() if device else None,
-                           "ip": row["ip"], "ts": _iso(moment), "updated_at": _iso(moment)})  # fmt: skip
+                           "ip": row["ip"], "ts": _iso(moment),
+                           "updated_at": _iso(moment)})  # fmt: skip
         return sessions, logins
 
     def instruments(self) -> tuple[list[dict], list[dict]]:
