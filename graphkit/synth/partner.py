@@ -276,4 +276,3 @@ class _Export:
                              "iban": row["iban"], "seen_at": _iso(seen),
                              "updated_at": _iso(seen)})  # fmt: skip
         return instruments, payments
-
