@@ -16,7 +16,7 @@ payout instruments of the market that ``graphkit synth`` plans for the same scal
 - ``payout_instruments.jsonl.gz``: the merchants' cards and bank accounts, first use in epoch
   seconds, and no time column to use as a watermark.
 
-Ids are the partner's own (8-digit account numbers shared by both kinds, UUID sessions,
+Ids are the partner's own (8-digit account numbers shared by both kinds, hex UUID sessions,
 ``PO-`` payout references). ``DIR/feeds/`` holds the EQUIVALENT graphkit-format feeds
 (docs/feeds.md: sellers, reviewers, logins, payments) with the same ids and the values the
 partner mappings produce (ISO countries, the address as its mapping templates it, lower-case
@@ -244,7 +244,7 @@ class _Export:
         logins = []
         for row in self._clean("logins"):
             millis, moment = _ms(_parse(row["ts"]) or START_AT, self._millis())
-            session_id = str(uuid.UUID(int=int(self.rng.integers(0, 2**63)) << 64 | len(logins)))
+            session_id = uuid.UUID(int=int(self.rng.integers(0, 2**63)) << 64 | len(logins)).hex
             account_id = self.partner_id[row["account_id"]]
             device = row["device_fingerprint"]
             sessions[KINDS[row["account_type"]]].append({"session": session_id,
