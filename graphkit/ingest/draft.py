@@ -78,7 +78,7 @@ def flatten(record: dict[str, Any], prefix: str = "") -> Iterator[tuple[str, Any
 
 
 def column_name(path: str) -> str:
-    """A mapping column name for a field path: ``profile.contact.e-mail`` -> ``profile_contact_e_mail``.
+    """A mapping column name for a field path (a plain identifier).
 
     >>> column_name("profile.contact.E-mail"), column_name("2nd")
     ('profile_contact_e_mail', '_2nd')
@@ -155,16 +155,15 @@ def sniff(s: Sniffed, country: Sniffed | None) -> None:
         s.column, s.note = Column(type=ColumnType.float), f"{min(numbers):g} .. {max(numbers):g}"
         return
     for candidate in _text_candidates(s, country):
-        identifier = candidate.type in IDENTITY_FIELDS or candidate.type == ColumnType.country
+        identifier = candidate.type in IDENTITY_FIELDS
         context = country if candidate.type == ColumnType.phone else None
         if _passes(s, candidate, context=context):
             s.column = candidate
             return
-        if identifier and candidate.type != ColumnType.country:
-            if _passes(s, candidate, IDENTIFIER_SHARE, context):
-                s.column = candidate.model_copy(update={"on_invalid": "drop_value"})
-                s.note = "some values do not parse: see `graphkit mapping check`"
-                return
+        if identifier and _passes(s, candidate, IDENTIFIER_SHARE, context):
+            s.column = candidate.model_copy(update={"on_invalid": "drop_value"})
+            s.note = "some values do not parse: see `graphkit mapping check`"
+            return
     texts = [str(v) for v in s.values]
     s.column = Column(max_length=max(32, 2 * max(map(len, texts))))
     distinct = sorted(set(texts))
@@ -281,7 +280,8 @@ def draft(path: Path, rows: int = 1000) -> str:
     lines.append(f"#  entity: {{label: TODO, key: {{TODO_id: {entity}}}, properties: {{}}}}")
     for s in identifiers:
         fields = IDENTITY_FIELDS[s.column.type]
-        lines.append(f"#  {s.name}: {{label: TODO, key: {{{fields[0]}: {s.name}.{fields[0]}}}}}"
-                     f"  # {s.name} yields {', '.join(f'{s.name}.{f}' for f in fields)}")  # fmt: skip
+        yields = ", ".join(f"{s.name}.{f}" for f in fields)
+        key = f"{{{fields[0]}: {s.name}.{fields[0]}}}"
+        lines.append(f"#  {s.name}: {{label: TODO, key: {key}}}  # {s.name} yields {yields}")
     lines.append("relationships: []  # TODO: e.g. - {type: HAS_EMAIL, from: entity, to: email}")
     return "\n".join(lines) + "\n"
