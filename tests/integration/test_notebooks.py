@@ -1,9 +1,9 @@
 """Every analyst notebook in notebooks/ runs top to bottom against the live Neo4j.
 
 The ``small_marketplace`` fixture (tests/conftest.py) loads the ``small`` synthetic marketplace
-once, so each notebook's own ``ensure_small_marketplace`` cell finds it and returns at once.
-Notebooks inherit the connection through the environment (``GRAPHKIT_HOME``,
-``GRAPHKIT_BOLT_PORT``).
+once, and ``GRAPHKIT_USE_DEMO_DATA=1`` asks the notebooks for it, so each notebook's
+``connect`` cell finds it and returns at once. Notebooks inherit the connection through the
+environment (``GRAPHKIT_HOME``, ``GRAPHKIT_BOLT_PORT``).
 """
 
 from __future__ import annotations
@@ -16,6 +16,8 @@ from pathlib import Path
 import nbformat
 import pytest
 from nbclient import NotebookClient
+
+from graphkit import demo_data
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -31,7 +33,7 @@ def _outputs(notebook: nbformat.NotebookNode) -> list[dict]:
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
 def test_notebook_runs(small_marketplace: Path, path: Path, tmp_path: Path):
     notebook = nbformat.read(path, as_version=4)
-    env = {**os.environ, "PYTHONPATH": str(REPO)}  # the kernel imports the graphkit under test
+    env = {**os.environ, "PYTHONPATH": str(REPO), demo_data.USE_ENV: "1"}  # the graphkit under test
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
