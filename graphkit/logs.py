@@ -14,7 +14,7 @@ from datetime import UTC, datetime
 
 from rich.logging import RichHandler
 
-JSON_FIELDS = ("feed", "run_id", "rows", "rate", "status")
+JSON_FIELDS = ("feed", "run_id", "rows", "rate", "status", "dropped")
 
 
 class JsonFormatter(logging.Formatter):
