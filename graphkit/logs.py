@@ -15,7 +15,7 @@ from datetime import UTC, datetime
 from rich.console import Console
 from rich.logging import RichHandler
 
-JSON_FIELDS = ("feed", "run_id", "rows", "rate", "status")
+JSON_FIELDS = ("feed", "run_id", "rows", "rate", "status", "dropped")
 
 
 class JsonFormatter(logging.Formatter):
