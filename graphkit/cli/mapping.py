@@ -103,6 +103,7 @@ def mapping_draft(
     """
     text = draft(file, sample)
     if out_file:
+        out_file.parent.mkdir(parents=True, exist_ok=True)
         out_file.write_text(text)
         console.print(f"wrote {out_file}: edit the TODOs, then run `graphkit mapping check`")
     else:

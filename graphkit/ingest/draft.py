@@ -5,8 +5,9 @@ Types are sniffed by running candidate column rules through the loaders' own
 :class:`~graphkit.ingest.transform.Transformer`, most specific first (int, datetime as
 epoch seconds/milliseconds/microseconds, float, bool, ISO datetime, date, strftime patterns,
 email, ip, country, card, iban, phone, string); a candidate is taken when every sampled value
-passes (identifier types: 90%, with ``on_invalid: drop_value``). So the draft's rules accept
-the sample by construction; ``graphkit mapping check`` then shows what they refuse.
+passes, else when 90% do (identifier types then get ``on_invalid: drop_value``). So the
+draft's rules accept (most of) the sample by construction; ``graphkit mapping check`` then
+shows what they refuse.
 
 >>> import json, tempfile
 >>> d = Path(tempfile.mkdtemp()); f = d / "people.jsonl"
@@ -44,7 +45,8 @@ PATTERNS = ("%d/%m/%Y %H:%M:%S", "%d/%m/%Y %H:%M", "%d/%m/%Y", "%m/%d/%Y %H:%M:%
             "%Y/%m/%d", "%d-%m-%Y", "%d %b %Y", "%b %d, %Y")  # fmt: skip
 #: Plausible epoch times (2001-09-09 .. 2096-10-02) per unit: value ranges.
 EPOCHS = {"epoch_s": (1e9, 4e9), "epoch_ms": (1e12, 4e12), "epoch_us": (1e15, 4e15)}
-IDENTIFIER_SHARE = 0.9
+#: The share of sampled values a rule must accept when not all do (dirty data).
+SHARE = 0.9
 PHONE_LIKE = re.compile(r"^\+?[\d\s().\-/]{7,24}$")
 ENUM_MAX = 10
 HASHER = Hasher("graphkit-mapping-draft")  # values are only tested, never kept
@@ -124,68 +126,72 @@ def _passes(s: Sniffed, column: Column, share: float = 1.0, context: Sniffed | N
     return True
 
 
-def _numbers(values: list[Any]) -> list[float] | None:
-    try:
-        return [float(v) for v in values if not isinstance(v, bool)] if values else None
-    except (TypeError, ValueError):
-        return None
+def _numbers(values: list[Any]) -> list[float]:
+    """The values that are numbers (or number text)."""
+    numbers = []
+    for value in values:
+        if isinstance(value, bool):
+            continue
+        try:
+            numbers.append(float(value))
+        except (TypeError, ValueError):
+            continue
+    return numbers
 
 
 def _when(value: datetime) -> str:
     return value.astimezone(UTC).isoformat(timespec="seconds").replace("+00:00", "Z")
 
 
+def _candidates(s: Sniffed, country: Sniffed | None) -> Iterator[tuple[Column, str]]:
+    """Rules to try, most specific first, each with a note for the draft."""
+    numbers = _numbers(s.values)
+    if len(numbers) >= SHARE * len(s.values):
+        low, high = min(numbers), max(numbers)
+        for fmt, (start, end) in EPOCHS.items():
+            if start <= low and high < end:
+                first = datetime.fromtimestamp(low / (end / 4e9), UTC)
+                yield Column(type=ColumnType.datetime, format=fmt), f"{_when(first)} ..."
+        yield Column(type=ColumnType.int), f"{low:.0f} .. {high:.0f}"
+        yield Column(type=ColumnType.float), f"{low:g} .. {high:g}"
+    yield Column(type=ColumnType.bool), ""
+    yield Column(type=ColumnType.datetime), ""
+    yield Column(type=ColumnType.datetime, format="date"), ""
+    for pattern in PATTERNS:
+        yield Column(type=ColumnType.datetime, format=pattern), ""
+    yield Column(type=ColumnType.email), ""
+    yield Column(type=ColumnType.ip), ""
+    yield Column(type=ColumnType.card), ""
+    yield Column(type=ColumnType.iban), ""
+    phone_like = sum(bool(PHONE_LIKE.match(str(v).strip())) for v in s.values)
+    if phone_like >= SHARE * len(s.values):
+        yield Column(type=ColumnType.phone, context=country.name if country else None), ""
+
+
 def sniff(s: Sniffed, country: Sniffed | None) -> None:
-    """Set ``s.column`` (and a note) to the most specific rule the sample passes."""
+    """Set ``s.column`` (and a note) to the most specific rule the sample passes: all of it,
+    else ``SHARE`` of it (identifiers then drop bad values; other rules quarantine rows)."""
     if not s.values:
         s.note = "TODO: always empty in the sample; set its type"
         return
-    numbers = _numbers(s.values)
-    if numbers and _passes(s, Column(type=ColumnType.int)):
-        for fmt, (low, high) in EPOCHS.items():
-            if all(low <= n < high for n in numbers):
-                s.column = Column(type=ColumnType.datetime, format=fmt)
-                first = datetime.fromtimestamp(min(numbers) / (high / 4e9), UTC)
-                s.note = f"{_when(first)} ..."
-                return
-        s.column = Column(type=ColumnType.int)
-        s.note = f"{min(numbers):.0f} .. {max(numbers):.0f}"
-        return
-    if numbers and _passes(s, Column(type=ColumnType.float)):
-        s.column, s.note = Column(type=ColumnType.float), f"{min(numbers):g} .. {max(numbers):g}"
-        return
-    for candidate in _text_candidates(s, country):
-        identifier = candidate.type in IDENTITY_FIELDS
+    for candidate, note in _candidates(s, country):
         context = country if candidate.type == ColumnType.phone else None
         if _passes(s, candidate, context=context):
-            s.column = candidate
+            s.column, s.note = candidate, note
             return
-        if identifier and _passes(s, candidate, IDENTIFIER_SHARE, context):
-            s.column = candidate.model_copy(update={"on_invalid": "drop_value"})
-            s.note = "some values do not parse: see `graphkit mapping check`"
+        if _passes(s, candidate, SHARE, context):
+            if candidate.type in IDENTITY_FIELDS:
+                s.column = candidate.model_copy(update={"on_invalid": "drop_value"})
+                s.note = "some values do not parse (dropped): see `graphkit mapping check`"
+            else:
+                s.column = candidate
+                s.note = "some values do not parse (rows quarantined): see `graphkit mapping check`"
             return
     texts = [str(v) for v in s.values]
     s.column = Column(max_length=max(32, 2 * max(map(len, texts))))
     distinct = sorted(set(texts))
     if len(distinct) <= ENUM_MAX < len(texts):
         s.note = f"values: {', '.join(distinct)} (TODO: enum? a switch for node labels?)"
-
-
-def _text_candidates(s: Sniffed, country: Sniffed | None) -> Iterator[Column]:
-    yield Column(type=ColumnType.bool)
-    yield Column(type=ColumnType.datetime)
-    yield Column(type=ColumnType.datetime, format="date")
-    for pattern in PATTERNS:
-        yield Column(type=ColumnType.datetime, format=pattern)
-    yield Column(type=ColumnType.email)
-    yield Column(type=ColumnType.ip)
-    if len(set(map(str, s.values))) <= 300 and all(len(str(v)) <= 60 for v in s.values):
-        yield Column(type=ColumnType.country)
-    yield Column(type=ColumnType.card)
-    yield Column(type=ColumnType.iban)
-    phone_like = sum(bool(PHONE_LIKE.match(str(v).strip())) for v in s.values)
-    if phone_like >= IDENTIFIER_SHARE * len(s.values):
-        yield Column(type=ColumnType.phone, context=country.name if country else None)
 
 
 def sniff_all(records: list[dict[str, Any]]) -> list[Sniffed]:
@@ -215,11 +221,11 @@ def sniff_all(records: list[dict[str, Any]]) -> list[Sniffed]:
 
 
 def _key(columns: list[Sniffed]) -> Sniffed | None:
-    """The first column that is always present and unique (an ``id``-named one preferred)."""
-    unique = [s for s in columns if s.column.required and
+    """A column unique in the sample and (nearly) always present: an ``id``-named one first."""
+    unique = [s for s in columns if len(s.values) >= SHARE * s.rows and
               len(set(map(str, s.values))) == len(s.values) and
               s.column.type in (ColumnType.string, ColumnType.int)]  # fmt: skip
-    named = [s for s in unique if re.search(r"(^|_)(id|key|ref|uuid)$", s.name)]
+    named = [s for s in unique if re.search(r"(^|_)(id|key|ref|uuid|session)$", s.name)]
     return (named or unique or [None])[0]
 
 
@@ -247,11 +253,11 @@ def draft(path: Path, rows: int = 1000) -> str:
         raise GraphkitError(f"{path.name} has no readable records", hint="check the file")
     columns = sniff_all(records)
     key = _key(columns)
-    if key:
+    if key:  # required; an id of digits is still an id, not a number
         key.note = "unique in the sample"
-        if key.column.type == ColumnType.int:  # an id of digits is still an id, not a number
-            key.column = Column(required=True, max_length=64)
-            key.note += "; digits only, kept as text"
+        if key.column.type == ColumnType.int:
+            key.column, key.note = Column(max_length=64), f"{key.note}; digits only, kept as text"
+        key.column = key.column.model_copy(update={"required": True})
     times = sorted((s.name for s in columns if s.column.type == ColumnType.datetime),
                    key=lambda name: not re.search("updated|modified|changed", name))  # fmt: skip
     feed = column_name(path.name.split(".")[0])
