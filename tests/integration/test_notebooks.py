@@ -18,11 +18,16 @@ import pytest
 from nbclient import NotebookClient
 
 from graphkit import demo_data
+from graphkit.db import Database
+from graphkit.identity import DEMO_KEY, Hasher
+from graphkit.ingest import Options, run
+from graphkit.synth.partner import write_partner
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
 REPO = Path(__file__).resolve().parents[2]
 NOTEBOOKS = sorted((REPO / "notebooks").glob("*.ipynb"))
+PARTNER_MAPPINGS = REPO / "examples" / "partner" / "loaders"
 CELL_TIMEOUT_S = 600
 
 
@@ -30,10 +35,9 @@ def _outputs(notebook: nbformat.NotebookNode) -> list[dict]:
     return [out for cell in notebook.cells if cell.cell_type == "code" for out in cell.outputs]
 
 
-@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_runs(small_marketplace: Path, path: Path, tmp_path: Path):
+def _execute(path: Path, tmp_path: Path, **env: str) -> nbformat.NotebookNode:
+    """Run the notebook top to bottom in ``tmp_path``; fail on any cell's error."""
     notebook = nbformat.read(path, as_version=4)
-    env = {**os.environ, "PYTHONPATH": str(REPO), demo_data.USE_ENV: "1"}  # the graphkit under test
     client = NotebookClient(
         notebook,
         timeout=CELL_TIMEOUT_S,
@@ -41,13 +45,33 @@ def test_notebook_runs(small_marketplace: Path, path: Path, tmp_path: Path):
         resources={"metadata": {"path": str(tmp_path)}},
     )
     started = time.perf_counter()
-    client.execute(env=env)  # raises CellExecutionError (with the traceback) on a failing cell
-    seconds = time.perf_counter() - started
-    print(f"{path.name}: {seconds:.1f}s", file=sys.stderr)
+    # the kernel imports the graphkit under test; raises CellExecutionError on a failing cell
+    client.execute(env={**os.environ, "PYTHONPATH": str(REPO), **env})
+    print(f"{path.name}: {time.perf_counter() - started:.1f}s", file=sys.stderr)
     nbformat.write(notebook, tmp_path / path.name)  # the executed copy, for inspection
-
     errors = [out for out in _outputs(notebook) if out.output_type == "error"]
     assert not errors, [f"{e.ename}: {e.evalue}" for e in errors]
+    return notebook
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs(small_marketplace: Path, path: Path, tmp_path: Path):
+    notebook = _execute(path, tmp_path, **{demo_data.USE_ENV: "1"})
     if path.name.startswith("01-"):
         html = [out.get("data", {}).get("text/html", "") for out in _outputs(notebook)]
         assert any('<iframe class="graphkit-viz"' in h for h in html), "no graphkit iframe"
+
+
+def test_notebooks_run_on_any_graph(db: Database, tmp_path: Path):
+    """Without demo data the notebooks take the graph as it is: here the partner example."""
+    write_partner(tmp_path / "market", scale="tiny", seed=7)
+    quarantine = tmp_path / "quarantine"
+    options = Options(feeds_dir=tmp_path / "market/partner", mappings_dir=PARTNER_MAPPINGS,
+                      quarantine_dir=quarantine)  # fmt: skip
+    run(db, options, Hasher(DEMO_KEY))
+    env = {demo_data.USE_ENV: "", "GRAPHKIT_QUARANTINE_DIR": str(quarantine)}
+    for path in NOTEBOOKS:
+        notebook = _execute(path, tmp_path, **env)
+        text = "".join(out.get("text", "") for out in _outputs(notebook))
+        assert "using the graph as it is: 450 accounts" in text
+        assert "loading the small synthetic marketplace" not in text

@@ -9,36 +9,22 @@ import json
 from pathlib import Path
 
 import pytest
-import yaml
 from typer.testing import CliRunner
 
 from graphkit.cli import app
 from graphkit.db import Database
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
-from graphkit.ingest.mapping import MAPPINGS_DIR
 from tests.conftest import REPO, wipe
 
 pytestmark = pytest.mark.integration
 PARTNER_MAPPINGS = REPO / "examples" / "partner" / "loaders"
-EQUIVALENT_FEEDS = ("sellers", "reviewers", "logins", "payments")
+EQUIVALENT_FEEDS = ("sellers", "reviewers", "logins", "payments")  # stock mappings
 
 
 def graphkit(*args: str) -> tuple[int, str]:
     result = CliRunner().invoke(app, list(args))
     return result.exit_code, result.output
-
-
-def stock_mappings(directory: Path) -> Path:
-    """graphkit's own mappings of the equivalent feeds, with the partner's ids allowed (the
-    stock id patterns describe graphkit's ids, not the partner's)."""
-    directory.mkdir()
-    for feed in EQUIVALENT_FEEDS:
-        data = yaml.safe_load((MAPPINGS_DIR / f"{feed}.yaml").read_text())
-        for name in data["key"] + ["account_id"]:
-            data["columns"].get(name, {}).pop("pattern", None)
-        (directory / f"{feed}.yaml").write_text(yaml.safe_dump(data, sort_keys=False))
-    return directory
 
 
 def test_partner_export_loads_into_the_same_graph(db: Database, tmp_path: Path) -> None:
@@ -47,7 +33,6 @@ def test_partner_export_loads_into_the_same_graph(db: Database, tmp_path: Path) 
     assert code == 0, text
     quarantine = str(tmp_path / "quarantine")
     code, text = graphkit("load", *EQUIVALENT_FEEDS, "--feeds-dir", str(tmp_path / "market/feeds"),
-                          "--mappings", str(stock_mappings(tmp_path / "stock")),
                           "--quarantine-dir", quarantine, "--demo-key")  # fmt: skip
     assert code == 0, text
     graphkit_counts, graphkit_sum = counts(db), checksum(db)

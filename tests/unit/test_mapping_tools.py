@@ -140,3 +140,13 @@ def test_draft_refuses_unknown_format(tmp_path: Path) -> None:
     (tmp_path / "x.txt").write_text("a,b\n")
     code, text = graphkit("mapping", "draft", str(tmp_path / "x.txt"))
     assert code != 0 and "cannot tell the format of x.txt" in text
+
+
+def test_check_names_a_bad_mapping(tmp_path: Path) -> None:
+    (tmp_path / "accounts.yaml").write_text(
+        "feed: accounts\nmode: snapshot\nsource: {files: a.jsonl}\nkey: [id]\n"
+        "columns:\n  id: {type: string, format: epoch_ms}\n"
+    )
+    code, text = graphkit("mapping", "check", str(tmp_path), "--feeds-dir", str(tmp_path))
+    assert code == 2 and "accounts.yaml" in text and "columns.id" in text
+    assert "only datetime columns take a format" in text and "Traceback" not in text
