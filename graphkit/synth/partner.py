@@ -93,7 +93,11 @@ def _jsonl(path: Path, records: list[dict[str, Any]]) -> int:
 
 
 def _parse(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text).astimezone(UTC) if text else None
+    """An ISO 8601 time in UTC (a date or a time without offset counts as UTC)."""
+    if not text:
+        return None
+    moment = datetime.fromisoformat(text)
+    return moment.replace(tzinfo=UTC) if moment.tzinfo is None else moment.astimezone(UTC)
 
 
 def _iso(moment: datetime | None) -> str | None:
