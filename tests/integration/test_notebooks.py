@@ -21,6 +21,7 @@ from graphkit import demo_data
 from graphkit.db import Database
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, run
+from graphkit.synth import SCALES
 from graphkit.synth.partner import write_partner
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
@@ -70,8 +71,9 @@ def test_notebooks_run_on_any_graph(db: Database, tmp_path: Path):
                       quarantine_dir=quarantine)  # fmt: skip
     run(db, options, Hasher(DEMO_KEY))
     env = {demo_data.USE_ENV: "", "GRAPHKIT_QUARANTINE_DIR": str(quarantine)}
+    tiny = SCALES["tiny"]
     for path in NOTEBOOKS:
         notebook = _execute(path, tmp_path, **env)
         text = "".join(out.get("text", "") for out in _outputs(notebook))
-        assert "using the graph as it is: 450 accounts" in text
+        assert f"using the graph as it is: {tiny.sellers + tiny.reviewers:,} accounts" in text
         assert "loading the small synthetic marketplace" not in text

@@ -15,6 +15,7 @@ from graphkit.cli import app
 from graphkit.db import Database
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
+from graphkit.synth import SCALES
 from tests.conftest import REPO, wipe
 
 pytestmark = pytest.mark.integration
@@ -36,7 +37,10 @@ def test_partner_export_loads_into_the_same_graph(db: Database, tmp_path: Path) 
                           "--quarantine-dir", quarantine, "--demo-key")  # fmt: skip
     assert code == 0, text
     graphkit_counts, graphkit_sum = counts(db), checksum(db)
-    assert graphkit_counts["Seller"] == 50 and graphkit_counts["Reviewer"] == 400
+    tiny = SCALES["tiny"]
+    assert (
+        graphkit_counts["Seller"] == tiny.sellers and graphkit_counts["Reviewer"] == tiny.reviewers
+    )
     assert graphkit_counts["HAS_PHONE"] > 0 and graphkit_counts["REGISTERED_AT"] > 0
 
     wipe(db)

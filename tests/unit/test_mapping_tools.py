@@ -13,7 +13,7 @@ from typer.testing import CliRunner
 
 from graphkit.cli import app
 from graphkit.ingest.mapping import MAPPINGS_DIR, load_mapping
-from graphkit.synth import generate
+from graphkit.synth import SCALES, generate
 from graphkit.synth.partner import write_partner
 
 REPO = Path(__file__).resolve().parents[2]
@@ -30,8 +30,13 @@ def market(tmp_path_factory: pytest.TempPathFactory) -> Path:
 @pytest.fixture(scope="module")
 def partner(tmp_path_factory: pytest.TempPathFactory) -> Path:
     out = tmp_path_factory.mktemp("partner")
-    write_partner(out, scale="tiny", seed=7)
+    (out / "rows.json").write_text(json.dumps(write_partner(out, scale="tiny", seed=7)))
     return out
+
+
+def _rows(partner: Path) -> dict[str, int]:
+    """Records per file of the partner export."""
+    return json.loads((partner / "rows.json").read_text())
 
 
 def graphkit(*args: str) -> tuple[int, str]:
@@ -59,7 +64,7 @@ def test_check_graphkit_feeds(market: Path, tmp_path: Path, monkeypatch) -> None
                           str(market / "feeds"), "--sample", "500")  # fmt: skip
     assert _files(market) | _files(tmp_path) == before  # wrote nothing (no quarantine files)
     assert code == 1 and "over the error budget" in text  # the planted dirty rows
-    assert "sellers (sellers.csv): 50 rows sampled" in text
+    assert f"sellers (sellers.csv): {SCALES['tiny'].sellers} rows sampled" in text
     assert "reviews (reviews.parquet): 500 rows sampled" in text
     assert "bad datetime" in text and "would quarantine sellers.csv:" in text
     assert "not a valid phone number" in text or "unparseable phone" in text
@@ -75,11 +80,14 @@ def test_check_partner_export(partner: Path) -> None:
     code, text = graphkit("mapping", "check", str(PARTNER_MAPPINGS), "--feeds-dir",
                           str(partner / "partner"))  # fmt: skip
     assert code == 0, text
-    assert "accounts (accounts.jsonl.gz): 452 rows sampled, 450 would load, 2 would be" in text
-    assert "unknown kind 'affiliate'" in text and "would quarantine accounts.jsonl.gz:451" in text
+    n = _rows(partner)
+    accounts = n["accounts"]  # the last two are the affiliates
+    assert f"(accounts.jsonl.gz): {accounts} rows sampled, {accounts - 2} would load, 2" in text
+    assert "unknown kind 'affiliate'" in text
+    assert f"would quarantine accounts.jsonl.gz:{accounts - 1}: kind" in text
     assert "values dropped (on_invalid: drop_value), rows kept: phone" in text
     assert "<a/a: 3 chars>" in text or "<99999: 5 chars>" in text  # spoiled phones, masked
-    assert "payout_instruments (payout_instruments.jsonl.gz): 77 rows sampled" in text
+    assert f"(payout_instruments.jsonl.gz): {n['payout_instruments']} rows sampled" in text
     with gzip.open(partner / "partner/accounts.jsonl.gz", "rt") as lines:
         emails = [json.loads(line)["profile"].get("contact", {}).get("email") for line in lines]
     assert not [e for e in emails if e and e.strip() in text]
@@ -110,7 +118,7 @@ def test_draft_partner_accounts(partner: Path, tmp_path: Path) -> None:
     assert code == 0 and load_mapping(draft).columns["created_ms"].format == "epoch_ms"
     code, text = graphkit("mapping", "check", str(draft.parent), "--feeds-dir",
                           str(partner / "partner"))  # fmt: skip
-    assert code == 0 and "452 would load, 0 would be quarantined" in text
+    assert code == 0 and f"{_rows(partner)['accounts']} would load, 0 would be" in text
 
 
 def test_draft_partner_events(partner: Path) -> None:
