@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import graphlib
 import logging
+import re
 import string
 from enum import StrEnum
 from functools import cached_property
@@ -380,6 +381,8 @@ def _problem(error: Any) -> str:
                        f"{name}: {{path: {loc[-1]}}}")  # fmt: skip
         else:
             message = f"{loc[-1]!r} is not a plain identifier (letters, digits, _)"
+    if error["type"] == "value_error" and (where := re.match(r"([\w.\[\]]+): (.*)", message)):
+        loc, message = [*loc, where[1]], where[2]  # a model rule naming its own key
     loc = [p for p in loc if not p.startswith(("function-", "constrained-str"))]
     return f"{'.'.join(loc) or '(top level)'}: {message}"
 
