@@ -120,6 +120,12 @@ class Column(Strict):
                 f"{', '.join(DATETIME_FORMATS[:-1])} or {DATETIME_FORMATS[-1]} "
                 "or a strftime pattern such as '%d/%m/%Y %H:%M'"
             )
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern: {self.pattern!r} is not a regular expression "
+                                 f"({exc}); write e.g. '^[A-Z]{{2}}$'") from None  # fmt: skip
         if "format" in self.model_fields_set and self.type != ColumnType.datetime:
             raise ValueError("format: only datetime columns take a format; write type: datetime")
         if self.required and self.on_invalid == "drop_value":

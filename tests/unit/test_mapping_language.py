@@ -322,6 +322,7 @@ def test_a_users_directory_needs_no_graphkit_feed(tmp_path):
         ({"tpye": "string"}, {}, "columns.created: 'tpye' is not a key here; write one of"),
         ({"transform": ["strip"]}, {}, "Input should be 'trim', 'lower' or 'upper'"),
         ({"path": "a..b"}, {}, "columns.created.path: String should match pattern"),
+        ({"pattern": "[A-Z"}, {}, "columns.created.pattern: '[A-Z' is not a regular expression"),
         ({}, {"watermark": "updated_at"}, "column 'updated_at' is not declared under columns"),
         ({"type": "phone", "context": "line1x"}, {}, "context: unknown column 'line1x'"),
         ({"type": "phone", "context": "created2"}, {"c2": True},
@@ -352,3 +353,12 @@ def test_switch_match_nodes_take_no_properties_and_unknown_nodes_keys_are_named(
         _switch_mapping(tmp_path, mode="match")
     with pytest.raises(MappingError, match="nodes.account: 'lable' is not a key here"):
         mapping(tmp_path, {}, nodes={"account": {"lable": "Seller", "key": {"s": "id"}}})
+
+
+def test_quarantine_dir_help_keeps_its_placeholders():
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+
+    result = CliRunner().invoke(app, ["load", "--help"], env={"COLUMNS": "200"})
+    assert "DIR/FEED/RUN.jsonl" in result.output and "--mappings" in result.output
