@@ -206,8 +206,9 @@ def _retire(rel: Relationship) -> str:
 def _used_columns(mapping: Mapping) -> list[str]:
     refs: list[str] = []
     for node in mapping.nodes.values():
-        for _, case in node.variants:
-            refs += [*case.key.values(), *case.properties.values()]
+        refs += [
+            r for _, case in node.variants for r in [*case.key.values(), *case.properties.values()]
+        ]
         refs += [*filter(None, [node.switch])]
     for rel in mapping.relationships:
         refs += [*(rel.key or {}).values(), *(p.value for p in rel.props.values())]
