@@ -63,6 +63,35 @@ relationships:
 """
 
 
+SESSIONS = """
+feed: sessions
+mode: append
+depends_on: [accounts]
+source: {files: sessions.csv}
+key: [session_id]
+columns:
+  session_id: {path: session, required: true}
+  account_id: {path: account, required: true}
+  started: {path: started_ms, type: datetime, format: epoch_ms, required: true}
+  device: {path: device_hash, transform: [lower]}
+nodes:
+  account:            # no kind column: the first case whose node exists
+    mode: match
+    cases:
+      seller: {label: Seller, key: {seller_id: account_id}}
+      buyer: {label: Reviewer, key: {reviewer_id: account_id}}
+  device: {label: Device, key: {device_id: device}}
+relationships:
+  - {type: USED_DEVICE, from: account, to: device,
+     properties: {first_seen: {value: started, agg: min}, last_seen: {value: started, agg: max}}}
+"""
+
+
+def _quarantined(quarantine: Path, feed: str) -> list[dict]:
+    (path,) = quarantine.glob(f"{feed}/*.jsonl")
+    return [json.loads(line) for line in path.read_text().splitlines()]
+
+
 def _profile(country, email, phone, address=None):
     return {"country": country, "contact": {"email": email, "phone": phone},
             "address": address or {}}  # fmt: skip
@@ -98,8 +127,13 @@ def test_partner_export_loads_through_the_cli_with_yaml_alone(db, tmp_path, wide
     mappings, feeds, quarantine = tmp_path / "m", tmp_path / "f", tmp_path / "q"
     mappings.mkdir(), feeds.mkdir()
     (mappings / "accounts.yaml").write_text(ACCOUNTS)
+    (mappings / "sessions.yaml").write_text(SESSIONS)
     with gzip.open(feeds / "accounts.jsonl.gz", "wt") as f:
         f.writelines(json.dumps(r) + "\n" for r in RECORDS)
+    (feeds / "sessions.csv").write_text(
+        "session,account,started_ms,device_hash\n"
+        "s1,acc-1,1704164645123,AB12\ns2,acc-3,1704164645999,ab12\ns3,acc-9,1704164645000,CD\n"
+    )
     args = ["--mappings", str(mappings), "--feeds-dir", str(feeds), "--quarantine-dir",
             str(quarantine), "--max-bad-ratio", "0.5"]  # fmt: skip
     result = _cli("load", *args)
@@ -121,11 +155,19 @@ def test_partner_export_loads_through_the_cli_with_yaml_alone(db, tmp_path, wide
     ]
     buyers = db.read("MATCH (r:Reviewer) RETURN r.country AS c, r.status AS s ORDER BY c")
     assert buyers == [{"c": "DE", "s": None}, {"c": "DE", "s": None}]
-    (bad,) = [
-        json.loads(line) for line in next(quarantine.rglob("*.jsonl")).read_text().splitlines()
-    ]
+    (bad,) = _quarantined(quarantine, "accounts")
     assert (bad["locator"], bad["field"]) == ("accounts.jsonl.gz:4", "kind")
     assert bad["reason"] == "unknown kind 'bot' for nodes.account; expected seller, buyer"
+    used = db.read(
+        "MATCH (a)-[:USED_DEVICE]->(d) RETURN labels(a)[0] AS label, d.device_id AS device "
+        "ORDER BY label"
+    )
+    assert used == [{"label": "Reviewer", "device": "ab12"}, {"label": "Seller", "device": "ab12"}]
+    (unknown,) = _quarantined(quarantine, "sessions")
+    assert (unknown["locator"], unknown["reason"]) == (
+        "sessions.csv:4",
+        "unknown reference: account",
+    )
     # watermark _file_mtime: an unchanged file is not loaded again; a touched one is.
     before = checksum(db)
     again = _cli("sync", *args)

@@ -193,6 +193,23 @@ def test_switch_merge_nodes_in_the_bulk_graph_take_per_case_labels_and_propertie
     assert "status" not in graph.nodes["Reviewer"]["2"]
 
 
+def test_cases_without_switch_match_the_first_existing_node(tmp_path):
+    account = {"mode": "match", "cases": {
+        "seller": {"label": "Seller", "key": {"seller_id": "account_id"}},
+        "buyer": {"label": "Reviewer", "key": {"reviewer_id": "account_id"}}}}  # fmt: skip
+    nodes = {"account": account, "device": {"label": "Device", "key": {"device_id": "device"}}}
+    rels = [{"type": "USED_DEVICE", "from": "account", "to": "device"}]
+    m = mapping(tmp_path, {"account_id": {}, "device": {}}, nodes=nodes, relationships=rels)
+    graph = Graph(tmp_path)
+    graph.nodes["Reviewer"]["r1"] = {}
+    rows = transform(m, *({"id": str(i), "account_id": a, "device": "d"}
+                          for i, a in enumerate(["r1", "nobody"])))  # fmt: skip
+    assert graph.apply(m, rows[0], tag=1) == [] and graph.apply(m, rows[1], tag=1) == ["account"]
+    assert list(graph.pairs) == [("USED_DEVICE", ("Reviewer", "r1"), ("Device", "d"))]
+    with pytest.raises(MappingError, match="cases without switch: only in mode: match"):
+        mapping(tmp_path, {"account_id": {}}, nodes={"account": {**account, "mode": "merge"}})
+
+
 def test_an_empty_match_key_is_a_bad_row_unless_the_node_is_optional(tmp_path):
     brand = {"label": "Brand", "key": {"brand_id": "brand_id"}, "mode": "match"}
     m = mapping(tmp_path, {"brand_id": {}}, nodes={"brand": brand})
