@@ -87,26 +87,28 @@ class Graph:
         """Add one row; return the aliases of referenced nodes that do not exist."""
         ends: dict[str, End | None] = {}
         missing = []
-        cases = {alias: node.case(row.get(node.switch or "")) for alias, node in m.nodes.items()}
-        for alias, node in m.nodes.items():
-            case = cases[alias]  # the transform refused rows with no case
-            (prop, ref), *_ = case.key.items()  # type: ignore[union-attr]
-            key = _get(row, ref)
-            self.keys[case.label] = prop
-            if key is None:
-                ends[alias] = None
-            elif node.mode == "match":
-                ends[alias] = (case.label, key) if key in self.nodes[case.label] else None
-                missing += [alias] if ends[alias] is None else []
+        cases = {alias: node.cases_for(row) for alias, node in m.nodes.items()}  # never empty:
+        for alias, node in m.nodes.items():  # the transform refused rows with no case
+            ends[alias], keyed = None, False
+            for case in cases[alias]:  # match: the first case whose node exists
+                (prop, ref), *_ = case.key.items()
+                key = _get(row, ref)
+                self.keys[case.label] = prop
+                keyed = keyed or key is not None
+                if node.mode == "match" and key is not None and key in self.nodes[case.label]:
+                    ends[alias] = (case.label, key)
+                    break
+            if node.mode == "match" and keyed and ends[alias] is None:
+                missing.append(alias)
         if missing:
             return missing
         for alias, node in m.nodes.items():
-            case = cases[alias]
-            key = _get(row, next(iter(case.key.values())))  # type: ignore[union-attr]
-            if node.mode == "merge" and key is not None:
-                label = case.label  # type: ignore[union-attr]
+            (case,) = cases[alias] if node.mode == "merge" else [None]  # type: ignore[list-item]
+            key = _get(row, next(iter(case.key.values()))) if case else None
+            if case and key is not None:
+                label = case.label
                 props = self.nodes[label].setdefault(key, {})
-                for p, ref in case.properties.items():  # type: ignore[union-attr]
+                for p, ref in case.properties.items():
                     props[p] = _get(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
                 props.update(lastupdated=tag, source=m.feed)

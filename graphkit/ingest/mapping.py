@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import graphlib
 import logging
+import re
 import string
 from enum import StrEnum
 from functools import cached_property
@@ -119,6 +120,12 @@ class Column(Strict):
                 f"{', '.join(DATETIME_FORMATS[:-1])} or {DATETIME_FORMATS[-1]} "
                 "or a strftime pattern such as '%d/%m/%Y %H:%M'"
             )
+        if self.pattern is not None:
+            try:
+                re.compile(self.pattern)
+            except re.error as exc:
+                raise ValueError(f"pattern: {self.pattern!r} is not a regular expression "
+                                 f"({exc}); write e.g. '^[A-Z]{{2}}$'") from None  # fmt: skip
         if "format" in self.model_fields_set and self.type != ColumnType.datetime:
             raise ValueError("format: only datetime columns take a format; write type: datetime")
         if self.required and self.on_invalid == "drop_value":
@@ -188,7 +195,9 @@ class Node(Strict):
     (rows pointing to a missing node are quarantined as unknown references; rows with an
     empty key are quarantined unless ``optional: true``, which leaves the node and its
     relationships out). ``switch`` + ``cases`` pick the label (and key, properties) from a
-    column's value, e.g. ``account_type``; a value with no case quarantines the row."""
+    column's value, e.g. ``account_type``; a value with no case quarantines the row.
+    ``cases`` without ``switch`` (match only): the first case whose node exists, for rows
+    that name an account but not its kind."""
 
     label: Name | None = None
     key: dict[Name, Ref] | None = Field(None, min_length=1, max_length=1)
@@ -201,8 +210,13 @@ class Node(Strict):
     @model_validator(mode="after")
     def _label_or_switch(self) -> Node:
         plain = self.label is not None and self.key is not None
-        if plain == (self.switch is not None and bool(self.cases)):
-            raise ValueError("give label + key, or switch + cases")
+        if plain == bool(self.cases) or (self.switch and not self.cases):
+            raise ValueError("give label + key, or cases (with switch: <column>)")
+        if self.cases and not self.switch and self.mode != "match":
+            raise ValueError(
+                "cases without switch: only in mode: match (the first case whose node exists); "
+                "write switch: <column> to pick cases by value"
+            )
         if self.mode == "match" and any(case.properties for _, case in self.variants):
             raise ValueError("a mode: match node sets no properties; remove them or use merge")
         if self.optional and self.mode != "match":
@@ -221,9 +235,12 @@ class Node(Strict):
             ]
         return [(None, Case(label=self.label, key=self.key, properties=self.properties))]  # type: ignore[arg-type]
 
-    def case(self, value: Any) -> Case | None:
-        """The case for a row's switch value (the only case of a plain node)."""
-        return dict(self.variants).get(value if self.switch else None)
+    def cases_for(self, row: dict[str, Any]) -> list[Case]:
+        """The cases a row may take: the one its switch value picks (none when no case
+        does), else every case (a plain node has one)."""
+        if self.switch:
+            return [case for value, case in self.variants if value == row.get(self.switch)]
+        return [case for _, case in self.variants]
 
 
 class Prop(Strict):
@@ -380,6 +397,8 @@ def _problem(error: Any) -> str:
                        f"{name}: {{path: {loc[-1]}}}")  # fmt: skip
         else:
             message = f"{loc[-1]!r} is not a plain identifier (letters, digits, _)"
+    if error["type"] == "value_error" and (where := re.match(r"([\w.\[\]]+): (.*)", message)):
+        loc, message = [*loc, where[1]], where[2]  # a model rule naming its own key
     loc = [p for p in loc if not p.startswith(("function-", "constrained-str"))]
     return f"{'.'.join(loc) or '(top level)'}: {message}"
 

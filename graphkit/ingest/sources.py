@@ -87,11 +87,16 @@ def _open(path: Path) -> IO[bytes]:
 
 
 def _count_lines(paths: list[Path]) -> int:
+    """Lines in the files (reading each whole once: a corrupt gzip file fails here, early)."""
     lines = 0
     for path in paths:
-        with _open(path) as f:
-            while chunk := f.read(1 << 20):
-                lines += chunk.count(b"\n")
+        try:
+            with _open(path) as f:
+                while chunk := f.read(1 << 20):
+                    lines += chunk.count(b"\n")
+        except (OSError, EOFError) as exc:
+            hint = "check the file (a name ending in .gz means gzip data)"
+            raise SourceError(f"cannot read {path.name}: {exc}", hint=hint) from None
     return lines
 
 

@@ -437,16 +437,18 @@ class Transformer:
             if all(out[c] is None for c in group):
                 return group[0], f"one of {', '.join(group)} is required"
         for alias, node in m.nodes.items():
-            case = node.case(out[node.switch]) if node.switch else node.case(None)
-            if case is None:
+            cases = node.cases_for(out)
+            if not cases:
                 expected = ", ".join(v for v, _ in node.variants)  # type: ignore[misc]
                 kind = out[node.switch]  # type: ignore[index]
                 return node.switch, f"unknown kind {kind!r} for nodes.{alias}; expected {expected}"  # type: ignore[return-value]
-            ref = next(iter(case.key.values()))
-            column, _, part = ref.partition(".")
-            value = out[column].get(part) if part and out[column] else out[column]
-            if node.mode == "match" and not node.optional and value is None:
-                return column, f"empty key for match node nodes.{alias}"
+            refs = [next(iter(case.key.values())) for case in cases]
+            if (
+                node.mode == "match"
+                and not node.optional
+                and all(_field(out, r) is None for r in refs)
+            ):
+                return refs[0].partition(".")[0], f"empty key for match node nodes.{alias}"
         return None
 
     def _dedupe(self, locator: str, record: Any, out: dict[str, Any]) -> dict | Bad | None:
@@ -505,9 +507,11 @@ class Transformer:
             if node.switch:
                 cases = pa.array([value for value, _ in node.variants])
                 ok = pc.and_(ok, pc.is_in(checks[node.switch][1], value_set=cases))
-            elif node.mode == "match" and not node.optional:
-                key = next(iter(node.key.values()))  # type: ignore[union-attr]
-                ok = pc.and_(ok, pc.is_valid(checks[key][1]))  # plain columns: no field part
+            elif node.mode == "match" and not node.optional:  # plain columns: no field part
+                keys = [
+                    pc.is_valid(checks[next(iter(c.key.values()))][1]) for _, c in node.variants
+                ]
+                ok = pc.and_(ok, functools.reduce(pc.or_, keys))
         converted = [values for _, values in checks.values()]
         names = list(checks)
         if m.watermark == FILE_MTIME:
@@ -556,6 +560,13 @@ class Transformer:
             else:
                 batch.add(where, None, self._conflict(where, data.slice(j, 1).to_pylist()[0]))
         return batch, converted.take(pa.array(vouched, pa.int64())), [numbers[j] for j in vouched]
+
+
+def _field(row: dict[str, Any], ref: str) -> Any:
+    """A row field: ``column`` or ``column.field`` of an identifier column."""
+    column, _, part = ref.partition(".")
+    value = row[column]
+    return value.get(part) if part and value else value
 
 
 def _fingerprint(values: Iterable[Any]) -> int:

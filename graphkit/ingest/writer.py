@@ -107,12 +107,22 @@ def _set_node(alias: str, properties: dict[str, str]) -> str:
 
 
 def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) -> str:
-    """Look up an existing node (``switch``: one UNION branch per label)."""
-    if not node.switch:
+    """Look up an existing node (``switch``: one UNION branch per label; ``cases`` without
+    ``switch``: the first case whose node exists)."""
+    if not node.switch and not node.cases:
         (_, case), *_ = node.variants
         (prop, r), *_ = case.key.items()
         match = "OPTIONAL MATCH" if optional else "MATCH"
         return f"{match} ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}})"
+    if not node.switch:  # one row whatever exists; the check statement reports none found
+        found = [f"{alias}_{i}" for i in range(len(node.variants))]
+        lookups = " ".join(
+            f"OPTIONAL MATCH ({q(v)}:{q(case.label)} {{{q(p)}: {ref(r)}}})"
+            for v, (_, case) in zip(found, node.variants, strict=True)
+            for p, r in case.key.items()
+        )
+        first = f"coalesce({', '.join(map(q, found))})"
+        return f"CALL (row) {{ {lookups} RETURN {first} AS {q(alias)} }}"
     branches = []
     for i, (value, case) in enumerate(node.variants):
         params[f"{alias}_{i}"] = value
