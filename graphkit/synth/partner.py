@@ -11,8 +11,8 @@ payout instruments of the market that ``graphkit synth`` plans for the same scal
   and aliases (UK, United Kingdom, gb, Deutschland...), ``created_ms`` in epoch milliseconds,
   ``modified`` as ``31/12/2024 23:59:59``, closures as dates, statuses in the partner's words
   (ACTIVE/SUSPENDED/TERMINATED, in any case, some padded), and ~4% unusable phone numbers;
-- ``merchant_sessions.jsonl.gz`` and ``customer_sessions.jsonl.gz``: logins with epoch-ms
-  times and upper-case device hashes; the file says whose sessions they are (no kind column);
+- ``sessions.jsonl.gz``: logins of both kinds of account with epoch-ms times and upper-case
+  device hashes, and no kind column (the account id alone says who);
 - ``payout_instruments.jsonl.gz``: the merchants' cards and bank accounts, first use in epoch
   seconds, and no time column to use as a watermark.
 
@@ -73,8 +73,7 @@ def write_partner(out_dir: str | Path, scale: str = "tiny", seed: int = 7) -> di
     accounts, sellers, reviewers = export.accounts()
     rows["accounts"] = _jsonl(partner / "accounts.jsonl.gz", accounts)
     sessions, logins = export.sessions()
-    for kind, mine in sessions.items():
-        rows[f"{kind}_sessions"] = _jsonl(partner / f"{kind}_sessions.jsonl.gz", mine)
+    rows["sessions"] = _jsonl(partner / "sessions.jsonl.gz", sessions)
     instruments, payments = export.instruments()
     rows["payout_instruments"] = _jsonl(partner / "payout_instruments.jsonl.gz", instruments)
     for name, table in (("sellers", sellers), ("reviewers", reviewers), ("logins", logins),
@@ -242,16 +241,15 @@ class _Export:
                             "profile": {"name": f"Affiliate {n}", "country": "UK"}})  # fmt: skip
         return records, sellers, reviewers
 
-    def sessions(self) -> tuple[dict[str, list[dict]], list[dict]]:
-        """Sessions per account kind (one file each) and the logins feed they equal."""
-        sessions: dict[str, list[dict]] = {kind: [] for kind in KINDS.values()}
-        logins = []
+    def sessions(self) -> tuple[list[dict], list[dict]]:
+        """Sessions (no account kind) and the logins feed they equal."""
+        sessions, logins = [], []
         for row in self._clean("logins"):
             millis, moment = _ms(_parse(row["ts"]) or START_AT, self._millis())
             session_id = uuid.UUID(int=int(self.rng.integers(0, 2**63)) << 64 | len(logins)).hex
             account_id = self.partner_id[row["account_id"]]
             device = row["device_fingerprint"]
-            sessions[KINDS[row["account_type"]]].append({"session": session_id,
+            sessions.append({"session": session_id,
                              "account": account_id, "started_ms": millis,
                              "device_hash": device.upper() if device else None,
                              "ip": row["ip"]})  # fmt: skip

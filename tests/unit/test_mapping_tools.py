@@ -122,7 +122,7 @@ def test_draft_partner_accounts(partner: Path, tmp_path: Path) -> None:
 
 
 def test_draft_partner_events(partner: Path) -> None:
-    code, text = graphkit("mapping", "draft", str(partner / "partner/merchant_sessions.jsonl.gz"))
+    code, text = graphkit("mapping", "draft", str(partner / "partner/sessions.jsonl.gz"))
     assert code == 0
     assert "started_ms: {type: datetime, format: epoch_ms, required: true}" in text
     assert "ip: {type: ip, required: true}" in text and "key: [session]" in text
