@@ -8,8 +8,8 @@ CSV always has its header line, even for no rows.
   {"n": 1, "seller": "S2"},
   {"n": 2, "seller": "S1"}
 ]
->>> render(pd.DataFrame(columns=["seller", "n"]), "csv")
-'seller,n\n'
+>>> render(pd.DataFrame(columns=["seller", "n"]), "csv").splitlines()
+['seller,n']
 """
 
 from __future__ import annotations
