@@ -5,6 +5,7 @@ from __future__ import annotations
 import csv
 import io
 import json
+from dataclasses import replace
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,7 @@ from typer.testing import CliRunner
 
 from graphkit.cli import app
 from graphkit.db import Database
+from graphkit.packs import catalog, run
 
 pytestmark = pytest.mark.integration
 
@@ -93,3 +95,12 @@ def test_ring_clusters(marketplace: Database) -> None:
     assert code == 0, text
     assert "S1 S2 S3" in text and "device payment phone" in text
     assert "S8 S9" in text  # the household pair is a cluster, just not a ring
+
+
+def test_max_rows_raises_the_header_cap(marketplace: Database) -> None:
+    query = catalog.get("identity.overlap-score")
+    capped = replace(query, meta=query.meta.model_copy(update={"max_rows": 1}))
+    cut = run(capped, marketplace)
+    assert len(cut) == 1 and cut.attrs["truncated"] and cut.attrs["max_rows"] == 1
+    full = run(capped, marketplace, max_rows=1000)
+    assert len(full) > 1 and not full.attrs["truncated"] and full.attrs["max_rows"] == 1000
