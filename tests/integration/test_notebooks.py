@@ -63,17 +63,17 @@ def test_notebook_runs(small_marketplace: Path, path: Path, tmp_path: Path):
         assert any('<iframe class="graphkit-viz"' in h for h in html), "no graphkit iframe"
 
 
-def test_notebooks_run_on_any_graph(db: Database, tmp_path: Path):
-    """Without demo data the notebooks take the graph as it is: here the partner example."""
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_notebook_runs_on_any_graph(db: Database, path: Path, tmp_path: Path):
+    """Without demo data a notebook takes the graph as it is: here the partner example."""
     write_partner(tmp_path / "market", scale="tiny", seed=7)
     quarantine = tmp_path / "quarantine"
     options = Options(feeds_dir=tmp_path / "market/partner", mappings_dir=PARTNER_MAPPINGS,
                       quarantine_dir=quarantine)  # fmt: skip
     run(db, options, Hasher(DEMO_KEY))
     env = {demo_data.USE_ENV: "", "GRAPHKIT_QUARANTINE_DIR": str(quarantine)}
+    notebook = _execute(path, tmp_path, **env)
+    text = "".join(out.get("text", "") for out in _outputs(notebook))
     tiny = SCALES["tiny"]
-    for path in NOTEBOOKS:
-        notebook = _execute(path, tmp_path, **env)
-        text = "".join(out.get("text", "") for out in _outputs(notebook))
-        assert f"using the graph as it is: {tiny.sellers + tiny.reviewers:,} accounts" in text
-        assert "loading the small synthetic marketplace" not in text
+    assert f"using the graph as it is: {tiny.sellers + tiny.reviewers:,} accounts" in text
+    assert "loading the small synthetic marketplace" not in text
