@@ -17,6 +17,7 @@ import graphlib
 import logging
 import re
 import string
+from datetime import datetime
 from enum import StrEnum
 from functools import cached_property
 from pathlib import Path
@@ -37,6 +38,7 @@ FieldPath = Annotated[str, Field(pattern=r"^[^.]+(\.[^.]+)*$")]
 #: ``watermark: _file_mtime``: the source file's modification time, not a column.
 FILE_MTIME = "_file_mtime"
 DATETIME_FORMATS = ("iso", "date", "epoch_s", "epoch_ms", "epoch_us")
+SAMPLE_TIME = datetime(2024, 12, 31, 23, 59, 58)
 
 
 class MappingError(GraphkitError):
@@ -126,6 +128,12 @@ class Column(Strict):
             except re.error as exc:
                 raise ValueError(f"pattern: {self.pattern!r} is not a regular expression "
                                  f"({exc}); write e.g. '^[A-Z]{{2}}$'") from None  # fmt: skip
+        if "%" in self.format:
+            try:
+                datetime.strptime(SAMPLE_TIME.strftime(self.format), self.format)
+            except ValueError as exc:
+                raise ValueError(f"format: {self.format!r} is not a strftime pattern ({exc}); "
+                                 "write e.g. '%d/%m/%Y %H:%M'") from None  # fmt: skip
         if "format" in self.model_fields_set and self.type != ColumnType.datetime:
             raise ValueError("format: only datetime columns take a format; write type: datetime")
         if self.required and self.on_invalid == "drop_value":
@@ -293,6 +301,11 @@ class Mapping(Strict):
 
     @model_validator(mode="after")
     def _references(self) -> Mapping:
+        if not self.nodes:
+            raise ValueError(
+                "nodes: a mapping yields at least one node; write e.g. "
+                "nodes: {seller: {label: Seller, key: {seller_id: seller_id}}}"
+            )
         names = set(self.columns)
         marks = [self.watermark] if self.watermark not in (None, FILE_MTIME) else []
         for column in [*self.key, *marks, *sum(self.require_one_of, [])]:

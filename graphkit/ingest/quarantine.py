@@ -48,7 +48,7 @@ class Quarantine:
 def _reason_kind(reason: str) -> str:
     """Group reasons for the summary: ``9 is above the maximum 5`` -> ``above the maximum``."""
     for kind in ("above the maximum", "below the minimum", "oversized value", "truncated",
-                 "unknown kind"):  # fmt: skip
+                 "unknown kind", "bad datetime"):  # fmt: skip
         if kind in reason:
             return kind
     return reason.split(":")[0]

@@ -25,9 +25,13 @@ BASE = {"feed": "accounts", "mode": "snapshot", "source": {"files": "accounts.js
         "key": ["id"]}  # fmt: skip
 
 
+NODES = {"account": {"label": "Account", "key": {"account_id": "id"}}}
+
+
 def mapping(tmp_path: Path, columns: dict, **extra):
     """A mapping file ``accounts.yaml`` with these columns (and ``id``), loaded."""
-    body = {**BASE, "columns": {"id": {"type": "string", "required": True}, **columns}, **extra}
+    body = {**BASE, "columns": {"id": {"type": "string", "required": True}, **columns},
+            "nodes": NODES, **extra}  # fmt: skip
     path = tmp_path / f"{body['feed']}.yaml"
     path.write_text(yaml.safe_dump(body, sort_keys=False))
     return load_mapping(path)
@@ -340,6 +344,9 @@ def test_a_users_directory_needs_no_graphkit_feed(tmp_path):
         ({"transform": ["strip"]}, {}, "Input should be 'trim', 'lower' or 'upper'"),
         ({"path": "a..b"}, {}, "columns.created.path: String should match pattern"),
         ({"pattern": "[A-Z"}, {}, "columns.created.pattern: '[A-Z' is not a regular expression"),
+        ({"type": "datetime", "format": "%Q-%d"}, {},
+         "columns.created.format: '%Q-%d' is not a strftime pattern"),
+        ({}, {"nodes": {}}, "nodes: a mapping yields at least one node; write e.g."),
         ({}, {"watermark": "updated_at"}, "column 'updated_at' is not declared under columns"),
         ({"type": "phone", "context": "line1x"}, {}, "context: unknown column 'line1x'"),
         ({"type": "phone", "context": "created2"}, {"c2": True},
@@ -351,7 +358,7 @@ def test_bad_mappings_name_file_key_and_what_to_write(tmp_path, column, extra, e
     if extra.pop("c2", False):
         columns["created2"] = {"type": "int"}
     path = tmp_path / "accounts.yaml"
-    body = {**BASE, "columns": {"id": {}, **columns}, **extra}
+    body = {**BASE, "columns": {"id": {}, **columns}, "nodes": NODES, **extra}
     path.write_text(yaml.safe_dump(body))
     with pytest.raises(MappingError) as err:
         load_mapping(path)
@@ -360,7 +367,8 @@ def test_bad_mappings_name_file_key_and_what_to_write(tmp_path, column, extra, e
 
 def test_a_dotted_column_name_says_to_use_path(tmp_path):
     path = tmp_path / "accounts.yaml"
-    path.write_text(yaml.safe_dump({**BASE, "columns": {"id": {}, "profile.contact.email": {}}}))
+    columns = {"id": {}, "profile.contact.email": {}}
+    path.write_text(yaml.safe_dump({**BASE, "columns": columns, "nodes": NODES}))
     with pytest.raises(MappingError, match=r"write email: \{path: profile.contact.email\}"):
         load_mapping(path)
 
