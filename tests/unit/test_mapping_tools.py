@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import gzip
 import json
+import re
 from pathlib import Path
 
 import pytest
@@ -111,13 +112,18 @@ def test_draft_partner_accounts(partner: Path, tmp_path: Path) -> None:
     assert "profile_address_line1: {path: profile.address.line1, type: string" in text
     assert "values: affiliate, customer, merchant (TODO: enum? a switch" in text
     assert "key: [id]" in text and "# watermark: modified" in text
-    # the draft is a valid mapping, and its rules accept the file it was drafted from
+    # the draft needs its nodes decided; then its rules accept the file it was drafted from
     draft = tmp_path / "loaders" / "accounts.yaml"
     code, _ = graphkit("mapping", "draft", str(partner / "partner/accounts.jsonl.gz"),
                        "--out", str(draft))  # fmt: skip
-    assert code == 0 and load_mapping(draft).columns["created_ms"].format == "epoch_ms"
-    code, text = graphkit("mapping", "check", str(draft.parent), "--feeds-dir",
-                          str(partner / "partner"))  # fmt: skip
+    assert code == 0
+    check = ("mapping", "check", str(draft.parent), "--feeds-dir", str(partner / "partner"))
+    code, text = graphkit(*check)
+    assert code == 2 and "accounts.yaml" in text and "at least one node" in text
+    node = "nodes: {account: {label: Seller, key: {seller_id: id}}}\n"
+    draft.write_text(re.sub(r"^nodes: \{\}.*\n", node, draft.read_text(), flags=re.M))
+    assert load_mapping(draft).columns["created_ms"].format == "epoch_ms"
+    code, text = graphkit(*check)
     assert code == 0 and f"{_rows(partner)['accounts']} would load, 0 would be" in text
 
 
