@@ -34,6 +34,9 @@ def synth(
     if fmt == "partner":
         from graphkit.synth.partner import write_partner
 
+        if to_postgres:
+            raise GraphkitError("--format partner writes files only", hint="drop --to-postgres")
+
         rows = write_partner(out_dir, scale=scale, seed=seed)
         listed = ", ".join(f"{name} {count:,}" for name, count in rows.items())
         out.print(f"partner export: {listed} -> {out_dir / 'partner'}")
