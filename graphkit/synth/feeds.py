@@ -169,7 +169,7 @@ def iso(ts: np.ndarray, rng: np.random.Generator | None = None, date_only: float
     text = pc.binary_join_element_wise(text, _SUFFIX.take(pa.array(k)), "")
     if rng is None or not date_only:
         return text
-    day = pc.cast(pa.array(ts.astype("datetime64[D]"), mask=ts < 0), S)
+    day = pc.cast(pa.array(ts.astype("datetime64[s]").astype("datetime64[D]"), mask=ts < 0), S)
     return pc.if_else(pa.array(rng.random(len(ts)) < date_only), day, text)
 
 
