@@ -7,6 +7,7 @@ from it chunk by chunk. Accounts are numbered globally: sellers ``0..S-1``, revi
 account's own identifiers use ``g * 4 + k``, planted ones count up from ``(S + R) * 4``, so no
 two values collide unless they are shared on purpose. Ids come from :mod:`graphkit.synth.ids`.
 
+>>> from graphkit.synth.truth import ARCHETYPES
 >>> world = World(SCALES["tiny"], seed=1)
 >>> sorted({ring.archetype for ring in world.rings}) == sorted(ARCHETYPES)
 True
@@ -105,7 +106,7 @@ def heavy_tailed(rng: np.random.Generator, count: int, lo: int, hi: int, tail: f
     """``count`` sizes in ``[lo, hi]`` with P(n) ~ n**-tail, stratified (one draw in each
     1/count quantile, shuffled) so that the tail shows even in a small sample.
 
-    >>> heavy_tailed(np.random.default_rng(0), 5, 2, 30, 1.5).max() >= 10
+    >>> int(heavy_tailed(np.random.default_rng(0), 5, 2, 30, 1.5).max()) >= 10
     True
     """
     sizes, pmf = _size_pmf(lo, hi, tail)
