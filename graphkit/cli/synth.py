@@ -25,6 +25,9 @@ def synth(
         help="graphkit (feeds, truth) | partner (a partner export in `--out`/partner and the "
         "same data as graphkit feeds in `--out`/feeds; see examples/partner/README.md)",
     ),
+    id_scheme: str = typer.Option(
+        "prefixed", "--id-scheme", help="prefixed (S000001, R0000001...) | opaque (no kind in ids)"
+    ),
 ) -> None:
     """Write feeds (docs/feeds.md), ground truth and a benign register to `--out`.
 
@@ -46,7 +49,9 @@ def synth(
         raise GraphkitError(f"unknown format {fmt!r}", hint="use graphkit or partner")
     from graphkit.synth import generate
 
-    summary = generate(out_dir, scale=scale, seed=seed, to_postgres=to_postgres, progress=True)
+    summary = generate(
+        out_dir, scale=scale, seed=seed, to_postgres=to_postgres, progress=True, id_scheme=id_scheme
+    )
     rows = ", ".join(f"{name} {count:,}" for name, count in summary.rows.items())
     out.print(f"synth: {sum(summary.rows.values()):,} rows in {summary.seconds:.1f}s ({rows})")
     out.print(
