@@ -21,7 +21,7 @@ import os
 import pickle
 import shutil
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -43,9 +43,9 @@ from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine, remember, remembered
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
-from graphkit.ingest.sync import FeedResult, Options, Progress
+from graphkit.ingest.sync import FeedResult, Options, Progress, select_feeds
 from graphkit.ingest.transform import Batch, Transformer
-from graphkit.ingest.writer import compile_statement, entity
+from graphkit.ingest.writer import compile_statement, entity, version
 from graphkit.server import ManagedServer
 
 log = logging.getLogger("graphkit.ingest")
@@ -91,29 +91,30 @@ class Graph:
         """Add one row; return the aliases of referenced nodes that do not exist."""
         ends: dict[str, End | None] = {}
         missing = []
-        for alias, node in m.nodes.items():
-            if node.switch:
-                case = node.cases[row[node.switch]]  # type: ignore[index]
-            else:
-                (_, case), *_ = node.variants
-            (prop, ref), *_ = case.key.items()
-            key = _get(row, ref)
-            self.keys[case.label] = prop
-            if key is None:
-                ends[alias] = None
-            elif node.mode == "match":
-                ends[alias] = (case.label, key) if key in self.nodes[case.label] else None
-                missing += [alias] if ends[alias] is None else []
+        cases = {alias: node.cases_for(row) for alias, node in m.nodes.items()}  # never empty:
+        for alias, node in m.nodes.items():  # the transform refused rows with no case
+            ends[alias], keyed = None, False
+            for case in cases[alias]:  # match: the first case whose node exists
+                (prop, ref), *_ = case.key.items()
+                key = _get(row, ref)
+                self.keys[case.label] = prop
+                keyed = keyed or key is not None
+                if node.mode == "match" and key is not None and key in self.nodes[case.label]:
+                    ends[alias] = (case.label, key)
+                    break
+            if node.mode == "match" and keyed and ends[alias] is None:
+                missing.append(alias)
         if missing:
             return missing
         for alias, node in m.nodes.items():
-            key = _get(row, next(iter(node.key.values()))) if node.key else None
-            if node.mode == "merge" and key is not None:
-                label = node.label or ""
+            (case,) = cases[alias] if node.mode == "merge" else [None]  # type: ignore[list-item]
+            key = _get(row, next(iter(case.key.values()))) if case else None
+            if case and key is not None:
+                label = case.label
                 props = self.nodes[label].setdefault(key, {})
-                refs = dict(node.properties)
+                refs = dict(case.properties)
                 if entity(m) == ("node", alias):
-                    refs["watermark"] = m.watermark
+                    refs["watermark"] = m.watermark  # type: ignore[assignment]
                 for p, ref in refs.items():
                     props[p] = _get(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
@@ -166,8 +167,8 @@ class Graph:
             props[rel.events.count] = len(ids)
             self.types[(rel.type, rel.events.list)] = "string[]"
             self.types[(rel.type, rel.events.count)] = "int"
-        if rel.snapshot_of:
-            props["watermark"] = row[m.watermark]
+        if rel.snapshot_of and version(m):
+            props["watermark"] = row[m.watermark]  # type: ignore[index]
             self.types[(rel.type, "watermark")] = m.ref_type(m.watermark)
         props.update(lastupdated=tag, source=m.feed)
 
@@ -277,8 +278,9 @@ Transformed = Iterator[tuple[Batch, Vouched]]
 def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
     """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
     columnar chunk keeps most rows as Arrow (see :func:`streams_only`)."""
-    transformer, fast = Transformer(m, hasher), streams_only(m)
-    for chunk in chunks(_source(options, m), 0, options.batch_size):
+    source = _source(options, m)
+    transformer, fast = Transformer(m, hasher, mtimes=source.mtimes), streams_only(m)
+    for chunk in chunks(source, 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
             batch, table, numbers = transformer.columnar(chunk)
             if batch.replaced:  # as the Bolt path: of two versions in one batch, the newer
@@ -378,6 +380,8 @@ def _park(db: Database, m: Mapping, waiting: list[Waiting]) -> None:
 
 
 def _watermarks(m: Mapping, batch: Batch, arrow: Vouched) -> list:
+    if m.watermark is None:
+        return []
     marks = [row[m.watermark] for row in batch.rows]
     if arrow[0].num_rows:
         marks.append(pc.max(arrow[0].column(m.watermark)).as_py())
@@ -494,6 +498,7 @@ def bulk_load(
             replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
             known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
             parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
+            feeds, missing = select_feeds(mappings, options, feeds)
             order = [f for level in load_order(mappings, feeds) for f in level]
             with _transforms(options, hasher, mappings, order, work) as transformed:
                 for feed in order:
@@ -501,12 +506,14 @@ def bulk_load(
                     run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
                     quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
                     total = _source(options, m).total if progress else None
+                    dropped: Counter[str] = Counter()
                     for batch, arrow in transformed(feed):
                         waiting = _apply(graph, m, batch, arrow, tag)
                         parked[feed] += waiting
                         if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
                             run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
                         quarantine.write(batch.bad)
+                        dropped.update(batch.dropped)
                         known[feed] += [remembered(hasher, b) for b in batch.bad]
                         run.rows_read += batch.read
                         run.rows_skipped += batch.skipped
@@ -522,6 +529,7 @@ def bulk_load(
                         seconds=time.monotonic() - started,
                         reasons=dict(quarantine.reasons),
                         quarantine_file=quarantine.path if quarantine.reasons else None,
+                        dropped=dict(dropped),
                     )  # fmt: skip
                     if result.bad_ratio > options.max_bad_ratio:
                         result.status = "over_budget"
@@ -570,4 +578,4 @@ def bulk_load(
     finally:  # the spools hold bad rows' raw records: never left behind, even on failure
         if keep_files is None:
             shutil.rmtree(work, ignore_errors=True)
-    return results
+    return [FeedResult(feed, "", "skipped") for feed in missing] + results

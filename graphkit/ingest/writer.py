@@ -125,7 +125,7 @@ def entity(mapping: Mapping) -> tuple[str, int | str] | None:
     >>> [entity(load_mapping(MAPPINGS_DIR / f"{feed}.yaml")) for feed in ("sellers", "reviews")]
     [('node', 'seller'), ('rel', 0)]
     """
-    if len(mapping.key) != 1:
+    if len(mapping.key) != 1 or version(mapping) is None:
         return None
     for alias, node in mapping.nodes.items():
         if node.mode == "merge" and node.key and list(node.key.values()) == mapping.key:
@@ -145,21 +145,31 @@ def _key(node: Node) -> str:
     return next(iter(case.key.values()))
 
 
-def _set_node(mapping: Mapping, alias: str, node: Node) -> str:
-    items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in node.properties.items()]
-    if entity(mapping) == ("node", alias):
-        items.append(f"{q(alias)}.watermark = {ref(mapping.watermark)}")
+def _set_node(alias: str, properties: dict[str, str], version: str | None = None) -> str:
+    items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in properties.items()]
+    if version:  # the entity of the row keeps the row's watermark (newest wins)
+        items.append(f"{q(alias)}.watermark = {ref(version)}")
     items += [f"{q(alias)}.lastupdated = $tag", f"{q(alias)}.source = $feed"]
     return "SET " + ", ".join(items)
 
 
 def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) -> str:
-    """Look up an existing node (``switch``: one UNION branch per label)."""
-    if not node.switch:
+    """Look up an existing node (``switch``: one UNION branch per label; ``cases`` without
+    ``switch``: the first case whose node exists)."""
+    if not node.switch and not node.cases:
         (_, case), *_ = node.variants
         (prop, r), *_ = case.key.items()
         match = "OPTIONAL MATCH" if optional else "MATCH"
         return f"{match} ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}})"
+    if not node.switch:  # one row whatever exists; the check statement reports none found
+        found = [f"{alias}_{i}" for i in range(len(node.variants))]
+        lookups = " ".join(
+            f"OPTIONAL MATCH ({q(v)}:{q(case.label)} {{{q(p)}: {ref(r)}}})"
+            for v, (_, case) in zip(found, node.variants, strict=True)
+            for p, r in case.key.items()
+        )
+        first = f"coalesce({', '.join(map(q, found))})"
+        return f"CALL (row) {{ {lookups} RETURN {first} AS {q(alias)} }}"
     branches = []
     for i, (value, case) in enumerate(node.variants):
         params[f"{alias}_{i}"] = value
@@ -172,16 +182,23 @@ def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) 
     return f"{call} (row) {{ " + " UNION ".join(branches) + " }"
 
 
-def _merge_node(mapping: Mapping, alias: str, node: Node) -> str:
-    (prop, r), *_ = node.key.items()  # type: ignore[union-attr]
-    merge = f"MERGE ({q(alias)}:{q(node.label)} {{{q(prop)}: {ref(r)}}}) " + _set_node(
-        mapping, alias, node
-    )
-    if not _optional(mapping, r):
-        return merge + "\nWITH *"
-    return (
-        f"OPTIONAL CALL (row) {{ WITH row WHERE {ref(r)} IS NOT NULL {merge} RETURN {q(alias)} }}"
-    )
+def _merge_node(mapping: Mapping, alias: str, node: Node, params: dict[str, Any]) -> str:
+    """MERGE the node (``switch``: one UNION branch per case, each with its label)."""
+    branches = []
+    for i, (value, case) in enumerate(node.variants):
+        (prop, r), *_ = case.key.items()
+        merge = f"MERGE ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}}) "
+        newest = version(mapping) if entity(mapping) == ("node", alias) else None
+        merge += _set_node(alias, case.properties, newest)
+        if not node.switch and not _optional(mapping, r):
+            return merge + "\nWITH *"
+        conditions = [f"{ref(r)} IS NOT NULL"] if _optional(mapping, r) else []
+        if node.switch:
+            params[f"{alias}_{i}"] = value
+            conditions.append(f"row.{q(node.switch)} = ${alias}_{i}")
+        branches.append(f"WITH row WHERE {' AND '.join(conditions)} {merge} RETURN {q(alias)}")
+    call = "OPTIONAL CALL" if _node_optional(mapping, alias) else "CALL"
+    return f"{call} (row) {{ " + " UNION ".join(branches) + " }"
 
 
 def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
@@ -215,8 +232,8 @@ def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
                 f"CASE WHEN fresh{n} THEN coalesce({value}, 0) ELSE 0 END",
             }[spec.agg]
         )
-    if entity(mapping) == ("rel", n) or rel.snapshot_of:
-        sets.append(f"{v}.watermark = {ref(mapping.watermark)}")
+    if (newest := version(mapping)) and (entity(mapping) == ("rel", n) or rel.snapshot_of):
+        sets.append(f"{v}.watermark = {ref(newest)}")
     sets += [f"{v}.lastupdated = $tag", f"{v}.source = $feed"]
     lines.append("SET " + ", ".join(sets))
     if rel.events:
@@ -236,29 +253,36 @@ def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
 
 
 def _node_optional(mapping: Mapping, alias: str) -> bool:
+    """Whether a row may leave the node out (its key empty): relationships then skip it."""
     node = mapping.nodes[alias]
-    return node.mode == "merge" and _optional(mapping, _key(node))
+    return (node.mode == "merge" or node.optional) and _optional(mapping, _key(node))
 
 
 def _retire(mapping: Mapping, rel: Relationship) -> str:
     """Delete the relationships of the type that an older row of the snapshot node wrote."""
     anchor = rel.snapshot_of or ""
     pattern = f"-[old:{q(rel.type)}]->()" if anchor == rel.from_ else f"<-[old:{q(rel.type)}]-()"
+    newest = version(mapping)  # without a watermark column: older = written by an earlier run
+    older = f"NOT coalesce(old.watermark >= {ref(newest)}, false)" if newest else (
+        "old.lastupdated < $tag"
+    )  # fmt: skip
     return (
         f"CALL (row, {q(anchor)}) {{ MATCH ({q(anchor)}){pattern} WHERE old.source = $feed "
-        f"AND NOT coalesce(old.watermark >= {ref(mapping.watermark)}, false) DELETE old }}"
+        f"AND {older} DELETE old }}"
     )
 
 
 def _used_columns(mapping: Mapping) -> list[str]:
     refs: list[str] = []
     for node in mapping.nodes.values():
-        refs += [r for _, case in node.variants for r in case.key.values()]
-        refs += [*node.properties.values(), *filter(None, [node.switch])]
+        refs += [
+            r for _, case in node.variants for r in [*case.key.values(), *case.properties.values()]
+        ]
+        refs += [*filter(None, [node.switch])]
     for rel in mapping.relationships:
         refs += [*(rel.key or {}).values(), *(p.value for p in rel.props.values())]
         refs += [rel.events.id] if rel.events else []
-    return list(dict.fromkeys([*map(root_column, refs), mapping.watermark]))
+    return list(dict.fromkeys([*map(root_column, refs), *filter(None, [version(mapping)])]))
 
 
 def _temporal(mapping: Mapping, column: str) -> str:
@@ -284,12 +308,14 @@ def compile_statement(mapping: Mapping) -> Statement:
     for a in checked:  # a null key leaves the node out; the row is still written
         optional = _optional(mapping, _key(mapping.nodes[a]))
         lines.append(_match_node(a, mapping.nodes[a], params, optional))
-    write = [_merge_node(mapping, a, mapping.nodes[a]) for a in merged]
+    write = [_merge_node(mapping, a, mapping.nodes[a], params) for a in merged]
     write += [_relationship(mapping, i, rel) for i, rel in enumerate(mapping.relationships)]
     if mapping.mode == "snapshot":
         retired = {(r.type, r.snapshot_of): r for r in mapping.relationships if r.snapshot_of}
         write += [_retire(mapping, r) for r in retired.values()]
     write[-1] = write[-1].removesuffix("\nWITH *")  # a query or unit subquery cannot end so
+    if write[-1].endswith(" }") and " RETURN " in write[-1]:  # nor with a returning CALL
+        write.append("FINISH")
     stored = _stored(mapping)
     if not checked and not stored:
         return Statement("\n".join(lines + write), "", params, [], columns, temporal)
@@ -300,7 +326,7 @@ def compile_statement(mapping: Mapping) -> Statement:
     stale = "false"
     if stored:
         check.append(f"OPTIONAL MATCH {stored}")
-        stale = f"coalesce(stored.watermark > {ref(mapping.watermark)}, false)"
+        stale = f"coalesce(stored.watermark > {ref(version(mapping) or '')}, false)"
     check.append(f"WITH row, [{missing}] AS missing, {stale} AS stale")
     check.append("WHERE stale OR true IN missing RETURN row._i AS i, missing, stale")
     touch = ""
@@ -313,8 +339,17 @@ def compile_statement(mapping: Mapping) -> Statement:
     return Statement(cypher, "\n".join(check), params, checked, columns, temporal, touch)
 
 
+def version(mapping: Mapping) -> str | None:
+    """The column that orders a row's versions (newest wins): the watermark, when it is a
+    column (not ``_file_mtime``, not absent)."""
+    return mapping.watermark if mapping.watermark in mapping.columns else None
+
+
 def _stored(mapping: Mapping) -> str:
-    """The pattern that finds a row's stored entity as ``stored`` ("" without an entity)."""
+    """The pattern that finds a row's stored entity as ``stored`` ("" without an entity or
+    without a :func:`version` column)."""
+    if version(mapping) is None:
+        return ""
     match entity(mapping):
         case ("node", alias):
             node = mapping.nodes[str(alias)]
