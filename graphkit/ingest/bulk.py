@@ -214,7 +214,8 @@ class Graph:
             f, _, columns = self._open(m, rel, start, end)
             values = {p: good.column(ref) for p, ref in rel.key.items()}
             values |= {p: good.column(spec.value) for p, spec in rel.props.items()}
-            values["watermark"] = good.column(m.watermark)
+            if entity(m) == ("rel", m.relationships.index(rel)):
+                values["watermark"] = good.column(m.watermark)
             values |= {
                 "lastupdated": pa.repeat(pa.scalar(tag), good.num_rows),
                 "source": pa.repeat(pa.scalar(m.feed), good.num_rows),

@@ -1,11 +1,12 @@
 """Content checksum and counts of the graph, for equivalence tests (Bolt vs bulk vs sync).
 
 The checksum covers every node (labels, properties) and relationship (type, the keys of
-both ends, properties) except bookkeeping: ``lastupdated``, ``source`` and the nodes of
-:data:`SKIP_LABELS` (sync runs, watermarks, pending and quarantined rows, the benign
-register). Element ids, list order and time zones do not count: datetimes are compared in
-UTC, lists sorted, floats rounded to 6 places. Rows are hashed one by one and combined with
-a sum, so memory stays flat and order does not matter.
+both ends, properties) except bookkeeping: ``lastupdated``, ``source``, ``watermark`` (the
+version of the row that wrote it: mappings of one source may order versions differently) and
+the nodes of :data:`SKIP_LABELS` (sync runs, watermarks, pending and quarantined rows, the
+benign register). Element ids, list order and time zones do not count: datetimes are
+compared in UTC, lists sorted, floats rounded to 6 places. Rows are hashed one by one and
+combined with a sum, so memory stays flat and order does not matter.
 
 >>> _canonical({"b": [3, 1], "a": 0.1 + 0.2, "lastupdated": 5})
 '{"a": 0.3, "b": [1, 3]}'
@@ -20,7 +21,7 @@ from typing import Any
 
 from graphkit.db import Database
 
-BOOKKEEPING = {"lastupdated", "source"}
+BOOKKEEPING = {"lastupdated", "source", "watermark"}  # watermark: the row version (newest wins)
 SKIP_LABELS = [
     "SyncRun",
     "Watermark",

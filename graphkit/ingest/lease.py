@@ -4,7 +4,8 @@ A load or sync takes the feed's lease before it reads, renews it in every batch'
 transaction (a batch whose lease was lost, e.g. taken over after it expired, is not
 committed) and releases it at the end. A second loader of the same feed waits up to
 ``wait`` seconds for it, or stops with a message naming the holder. A killed loader's lease
-expires by itself after :data:`TTL`.
+expires by itself after :data:`TTL`; on the same host it is taken over at once, as soon as
+its process no longer exists.
 
 >>> holder_id().count(":")
 2
@@ -41,9 +42,9 @@ def acquire(db: Database, feed: str, holder: str, wait: float = 0.0) -> None:
     while True:
         taken = db.write(
             "MERGE (l:Lease {feed: $feed}) WITH l "
-            "WHERE l.holder IS NULL OR l.holder = $holder OR l.expires_at < datetime() "
+            "WHERE l.holder IS NULL OR l.holder IN [$holder, $dead] OR l.expires_at < datetime() "
             "SET l.holder = $holder, l.expires_at = datetime() + $ttl RETURN true AS ok",
-            {"feed": feed, "holder": holder, "ttl": TTL},
+            {"feed": feed, "holder": holder, "ttl": TTL, "dead": _dead_holder(db, feed)},
         )
         if taken:
             return
@@ -59,6 +60,23 @@ def acquire(db: Database, feed: str, holder: str, wait: float = 0.0) -> None:
                 "a killed loader's lease expires by itself",
             )
         time.sleep(min(2.0, max(deadline - time.monotonic(), 0.0)))
+
+
+def _dead_holder(db: Database, feed: str) -> str | None:
+    """The feed's holder when it is a process of this host that no longer exists."""
+    rows = db.read("MATCH (l:Lease {feed: $feed}) RETURN l.holder AS holder", {"feed": feed})
+    holder = rows[0]["holder"] if rows else None
+    host, _, rest = (holder or "").partition(":")
+    pid = rest.partition(":")[0]
+    if host != socket.gethostname() or not pid.isdigit():
+        return None
+    try:
+        os.kill(int(pid), 0)
+    except ProcessLookupError:
+        return holder
+    except PermissionError:  # alive, another user's
+        return None
+    return None
 
 
 def renew(tx: neo4j.ManagedTransaction, feed: str, holder: str) -> None:

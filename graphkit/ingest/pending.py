@@ -20,7 +20,7 @@ import neo4j
 
 from graphkit.db import Database
 from graphkit.ingest.mapping import Mapping
-from graphkit.ingest.writer import Statement
+from graphkit.ingest.writer import Statement, version
 
 
 def key(mapping: Mapping, row: dict[str, Any]) -> str:
@@ -44,7 +44,7 @@ def park(
     """Keep rows that reference missing nodes (a newer version replaces an older one)."""
     rows = [
         {"id": i, "row": json.dumps({k: v for k, v in p.items() if k != "_i"}),
-         "order": _order(p[mapping.watermark]), "missing": m, "locator": where}
+         "order": _order(p.get(version(mapping) or "")) or 0, "missing": m, "locator": where}
         for i, p, m, where in zip(ids, prepared, missing, locators, strict=True)
     ]  # fmt: skip
     tx.run(
