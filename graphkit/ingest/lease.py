@@ -17,6 +17,8 @@ import os
 import socket
 import time
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
 from datetime import timedelta
 
 import neo4j
@@ -91,6 +93,21 @@ def renew(tx: neo4j.ManagedTransaction, feed: str, holder: str) -> None:
             f"feed {feed}: this loader lost its lease (it expired and another loader took it)",
             hint="run the sync again; nothing of the refused batch was written",
         )
+
+
+@contextmanager
+def held(db: Database | None, feed: str, wait: float = 0.0) -> Iterator[str]:
+    """Hold the feed's lease for the block; yields the holder ("" and no lease without a
+    database, e.g. a dry run)."""
+    if db is None:
+        yield ""
+        return
+    holder = holder_id()
+    acquire(db, feed, holder, wait)
+    try:
+        yield holder
+    finally:
+        release(db, feed, holder)
 
 
 def release(db: Database, feed: str, holder: str) -> None:

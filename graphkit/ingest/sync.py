@@ -184,104 +184,83 @@ def run_feed(
 ) -> FeedResult:
     """Load one feed (all rows, or only rows past its watermark) and return its result.
     Holds the feed's lease (:mod:`lease`) while it writes."""
-    if options.dry_run or db is None:
-        return _run_feed(db, mapping, hasher, options, incremental=incremental,
-                         progress=progress)  # fmt: skip
-    holder = lease.holder_id()
-    lease.acquire(db, mapping.feed, holder, options.wait)
-    try:
-        return _run_feed(db, mapping, hasher, options, incremental=incremental,
-                         progress=progress, holder=holder)  # fmt: skip
-    finally:
-        lease.release(db, mapping.feed, holder)
-
-
-def _run_feed(
-    db: Database | None,
-    mapping: Mapping,
-    hasher: Hasher,
-    options: Options,
-    *,
-    incremental: bool,
-    progress: Progress | None = None,
-    holder: str = "",
-) -> FeedResult:
-    started = time.monotonic()
-    if options.dry_run or db is None:
-        since = checkpoint.watermark(db, mapping.feed) if (incremental and db) else None
-        run = Run(f"{mapping.feed}-dry-run", mapping.feed, 0, "dry_run", "", since)
-    else:
-        since = checkpoint.watermark(db, mapping.feed) if incremental else None
-        fingerprint = _fingerprint(options, mapping)
-        run = checkpoint.begin(db, mapping.feed, "sync" if incremental else "load",
-                               fingerprint, since)  # fmt: skip
-        run.holder = holder
-    source = open_source(
-        mapping,
-        origin=options.origin,
-        feeds_dir=options.feeds_dir,
-        dsn=options.dsn,
-        since=run.since,
-        batch_size=options.batch_size,
-    )
-    transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes)
-    quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
-    statement = compile_statement(mapping)
-    if session_db := (db if not options.dry_run else None):
-        written, superseded = pending.retry(session_db, statement, mapping, run.tag,
-                                            options.batch_size)  # fmt: skip
-        run.rows_written, run.rows_superseded = (run.rows_written + written,
-                                                 run.rows_superseded + superseded)  # fmt: skip
-    if progress:
-        progress(mapping.feed, run.offset, source.total)
-    batches = _prefetch(_batches(source, transformer, run.offset, options.batch_size))
-    dropped: Counter[str] = Counter()
-    if run.resumed:
-        log.info("feed %s: resuming run %s at record %d", mapping.feed, run.run_id, run.offset,
-                 extra={"feed": mapping.feed, "run_id": run.run_id})  # fmt: skip
-    with _translated_errors(db.uri if db else "-", db.user if db else "-"):
-        session = db.session() if db and not options.dry_run else None
-        try:
-            for batch in batches:
+    with lease.held(None if options.dry_run else db, mapping.feed, options.wait) as holder:
+        started = time.monotonic()
+        if options.dry_run or db is None:
+            since = checkpoint.watermark(db, mapping.feed) if (incremental and db) else None
+            run = Run(f"{mapping.feed}-dry-run", mapping.feed, 0, "dry_run", "", since)
+        else:
+            since = checkpoint.watermark(db, mapping.feed) if incremental else None
+            fingerprint = _fingerprint(options, mapping)
+            run = checkpoint.begin(db, mapping.feed, "sync" if incremental else "load",
+                                   fingerprint, since)  # fmt: skip
+            run.holder = holder
+        source = open_source(
+            mapping,
+            origin=options.origin,
+            feeds_dir=options.feeds_dir,
+            dsn=options.dsn,
+            since=run.since,
+            batch_size=options.batch_size,
+        )
+        transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes)
+        quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
+        statement = compile_statement(mapping)
+        if session_db := (db if not options.dry_run else None):
+            written, superseded = pending.retry(session_db, statement, mapping, run.tag,
+                                                options.batch_size)  # fmt: skip
+            run.rows_written, run.rows_superseded = (run.rows_written + written,
+                                                     run.rows_superseded + superseded)  # fmt: skip
+        if progress:
+            progress(mapping.feed, run.offset, source.total)
+        batches = _prefetch(_batches(source, transformer, run.offset, options.batch_size))
+        dropped: Counter[str] = Counter()
+        if run.resumed:
+            log.info("feed %s: resuming run %s at record %d", mapping.feed, run.run_id, run.offset,
+                     extra={"feed": mapping.feed, "run_id": run.run_id})  # fmt: skip
+        with _translated_errors(db.uri if db else "-", db.user if db else "-"):
+            session = db.session() if db and not options.dry_run else None
+            try:
+                for batch in batches:
+                    if session:
+                        new = write_batch(session, statement, mapping, run, batch, hasher)
+                    else:
+                        vars(run).update(vars(_advanced(run, batch, mapping)))
+                        new = batch.bad
+                    quarantine.write(new)
+                    dropped.update(batch.dropped)
+                    if progress:
+                        progress(mapping.feed, batch.read, source.total)
+            finally:
                 if session:
-                    new = write_batch(session, statement, mapping, run, batch, hasher)
-                else:
-                    vars(run).update(vars(_advanced(run, batch, mapping)))
-                    new = batch.bad
-                quarantine.write(new)
-                dropped.update(batch.dropped)
-                if progress:
-                    progress(mapping.feed, batch.read, source.total)
-        finally:
-            if session:
-                session.close()
-    result = FeedResult(
-        mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
-        run.rows_skipped, run.rows_superseded, run.rows_known_bad, time.monotonic() - started,
-        run.resumed, dict(quarantine.reasons),
-        quarantine.path if quarantine.reasons else None, dict(dropped),
-    )  # fmt: skip
-    if result.bad_ratio > options.max_bad_ratio:
-        result.status = "over_budget"
-    if session_db:
-        result.pending, result.pending_since = pending.waiting(session_db, mapping.feed)
-    if options.dry_run or db is None:
-        result.status = "dry_run" if result.status == "ok" else result.status
+                    session.close()
+        result = FeedResult(
+            mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
+            run.rows_skipped, run.rows_superseded, run.rows_known_bad, time.monotonic() - started,
+            run.resumed, dict(quarantine.reasons),
+            quarantine.path if quarantine.reasons else None, dict(dropped),
+        )  # fmt: skip
+        if result.bad_ratio > options.max_bad_ratio:
+            result.status = "over_budget"
+        if session_db:
+            result.pending, result.pending_since = pending.waiting(session_db, mapping.feed)
+        if options.dry_run or db is None:
+            result.status = "dry_run" if result.status == "ok" else result.status
+            return result
+        if not incremental and mapping.mode == "snapshot" and result.status == "ok":
+            retired = checkpoint.cleanup(db, mapping, run)
+            if retired:
+                log.info("feed %s: retired %d stale relationships", mapping.feed, retired)
+        checkpoint.finish(db, run, result.status)
+        rate = result.written / max(result.seconds, 1e-9)
+        log.info(
+            "feed %s: %d read, %d written, %d quarantined, %d values dropped (%.0f rows/s)",
+            mapping.feed, result.read, result.written, result.quarantined,
+            sum(result.dropped.values()), rate,
+            extra={"feed": mapping.feed, "run_id": run.run_id, "rows": result.written,
+                   "rate": round(rate), "status": result.status, "dropped": result.dropped},
+        )  # fmt: skip
         return result
-    if not incremental and mapping.mode == "snapshot" and result.status == "ok":
-        retired = checkpoint.cleanup(db, mapping, run)
-        if retired:
-            log.info("feed %s: retired %d stale relationships", mapping.feed, retired)
-    checkpoint.finish(db, run, result.status)
-    rate = result.written / max(result.seconds, 1e-9)
-    log.info(
-        "feed %s: %d read, %d written, %d quarantined, %d values dropped (%.0f rows/s)",
-        mapping.feed, result.read, result.written, result.quarantined,
-        sum(result.dropped.values()), rate,
-        extra={"feed": mapping.feed, "run_id": run.run_id, "rows": result.written,
-               "rate": round(rate), "status": result.status, "dropped": result.dropped},
-    )  # fmt: skip
-    return result
 
 
 def select_feeds(
