@@ -21,10 +21,14 @@ from pathlib import Path
 
 import pandas as pd
 
+from graphkit import accounts, ingest
 from graphkit.db import Database
+from graphkit.identity import DEMO_KEY, Hasher
 
 DATA = Path("/work/shared/data/yelpchi/metadata.gz")
 COLUMNS = ["user_id", "product_id", "rating", "label", "date"]
+#: The stock feeds the converter writes, in load order.
+FEEDS = ["brands", "sellers", "reviewers", "products", "reviews"]
 
 
 def read_metadata(path: Path = DATA) -> pd.DataFrame:
@@ -95,6 +99,22 @@ def review_counts(db: Database) -> pd.Series:
         "MATCH (r:Reviewer) RETURN r.reviewer_id AS id, COUNT { (r)-[:REVIEWED]->() } AS n"
     )
     return frame.set_index("id")["n"]
+
+
+def load(db: Database, out_dir: Path, metadata: Path = DATA) -> list[ingest.FeedResult]:
+    """Convert ``metadata`` into ``out_dir`` and load it with the stock loaders."""
+    feeds = convert(metadata, out_dir)
+    options = ingest.Options(feeds_dir=feeds, quarantine_dir=out_dir / "quarantine")
+    return ingest.run(db, options, Hasher(DEMO_KEY), feeds=FEEDS)
+
+
+def evaluate(db: Database, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``accounts.score`` over the loaded graph, and its AUC/AP report against the labels
+    (beside 1/#reviews, computed here from the graph's review counts)."""
+    scores = accounts.score(db)
+    reviewers = scores[scores["kind"] == "reviewer"].set_index("account_id")
+    report = accounts.auc_report(reviewers["score"], read_labels(out_dir), review_counts(db))
+    return scores, report
 
 
 if __name__ == "__main__":

@@ -32,7 +32,7 @@ BURST_DAYS = 28
 #: flagged evidence on the sellers whose products it reviewed.
 REASON_AT = 0.9
 #: At most this many reasons per account.
-MAX_REASONS = 3
+MAX_REASONS = 4
 
 
 @dataclass(frozen=True)
@@ -49,12 +49,17 @@ def _days(n: float) -> str:
     return "1 day" if n <= 1 else f"{n:.0f} days"
 
 
+def _several(row: pd.Series, text: str) -> str:
+    """``text`` for reviewers with two or more reviews; one review says nothing about a span."""
+    return text if row.n_reviews >= 2 else ""
+
+
 REVIEWER_PRIORS: dict[str, Prior] = {
     "n_reviews": Prior(False, lambda r: f"only {r.n_reviews:.0f} review(s)"),
-    "span_days": Prior(False, lambda r: f"all reviews within {_days(r.span_days + 1)}"),
-    "burstiness": Prior(
-        True, lambda r: f"active for {_days(r.span_days + 1)} (burst under {BURST_DAYS} days)"
+    "span_days": Prior(
+        False, lambda r: _several(r, f"all reviews within {_days(r.span_days + 1)}")
     ),
+    "burstiness": Prior(True, lambda r: ""),  # the span's reason says it
     "max_per_day": Prior(True, lambda r: f"{r.max_per_day:.0f} reviews within 1 day"),
     "extreme_ratio": Prior(True, lambda r: f"{r.extreme_ratio:.0%} of ratings 1 or 5 stars"),
     "mean_deviation": Prior(
@@ -71,9 +76,7 @@ SELLER_PRIORS: dict[str, Prior] = {
     "shared_rarity": Prior(
         True, lambda r: f"shares rare identifiers (FRAUDAR weight {r.shared_rarity:.2f})", True
     ),
-    "n_linked_sellers": Prior(
-        True, lambda r: f"linked to {r.n_linked_sellers:.0f} sellers", True
-    ),
+    "n_linked_sellers": Prior(True, lambda r: f"linked to {r.n_linked_sellers:.0f} sellers", True),
     "n_linked_closed": Prior(
         True, lambda r: f"linked to {r.n_linked_closed:.0f} closed/suspended sellers", True
     ),
@@ -86,16 +89,30 @@ SELLER_PRIORS: dict[str, Prior] = {
 }
 
 
+def _oriented(values: pd.Series, high_is_suspicious: bool) -> pd.Series:
+    return values if high_is_suspicious else -values
+
+
 def suspiciousness(values: pd.Series, high_is_suspicious: bool) -> pd.Series:
-    """Empirical CDF in the suspicious direction: the share of accounts at most as suspicious.
+    """Empirical CDF in the suspicious direction: the share of accounts at most as suspicious
+    (SpEagle's prior). Missing values (no evidence) count as the least suspicious and get 0.
 
-    Missing values (no evidence) get 0; ties share the upper value.
-
-    >>> suspiciousness(pd.Series([1, 1, 3, None]), high_is_suspicious=False).round(2).tolist()
-    [1.0, 1.0, 0.33, 0.0]
+    >>> suspiciousness(pd.Series([1, 1, 3, None]), high_is_suspicious=False).tolist()
+    [1.0, 1.0, 0.5, 0.0]
     """
-    oriented = values if high_is_suspicious else -values
-    return oriented.rank(method="max", pct=True).fillna(0.0)
+    ranks = _oriented(values, high_is_suspicious).rank(method="max", na_option="top")
+    return (ranks / len(values)).where(values.notna(), 0.0)
+
+
+def outranked(values: pd.Series, high_is_suspicious: bool) -> pd.Series:
+    """The share of accounts strictly less suspicious: what a reason needs, so that a value
+    most accounts share (one review) is never named as unusual.
+
+    >>> outranked(pd.Series([1, 1, 3, None]), high_is_suspicious=False).tolist()
+    [0.5, 0.5, 0.25, 0.0]
+    """
+    below = _oriented(values, high_is_suspicious).rank(method="min", na_option="top") - 1
+    return (below / len(values)).where(values.notna(), 0.0)
 
 
 def combine(s: pd.DataFrame) -> pd.Series:
@@ -108,30 +125,39 @@ def ring_evidence(ring_score: float) -> float:
     return ring_score / (1.0 + ring_score)
 
 
-def _reasons(features: pd.DataFrame, s: pd.DataFrame, priors: dict[str, Prior]) -> pd.Series:
-    """The features at or above REASON_AT, most suspicious first, as one text per account."""
+def _reasons(features: pd.DataFrame, priors: dict[str, Prior]) -> pd.Series:
+    """The features on which the account outranks at least REASON_AT of the accounts (any
+    evidence at all, for features where 0 means none), most unusual first, as one text."""
+    beyond = pd.DataFrame(
+        {
+            f: outranked(_evidence(features[f], p), p.high_is_suspicious).where(
+                ~(p.zero_is_no_evidence & features[f].gt(0)), REASON_AT
+            )
+            for f, p in priors.items()
+        }
+    )
 
-    def explain(i: object) -> str:
-        row = features.loc[i]
-        strongest = s.loc[i].sort_values(ascending=False)
+    def explain(i: int) -> str:
+        row = features.iloc[i]
+        strongest = beyond.iloc[i].sort_values(ascending=False, kind="stable")
         named = [priors[f].describe(row) for f, v in strongest.items() if v >= REASON_AT]
-        return "; ".join(named[:MAX_REASONS])
+        return "; ".join(list(filter(None, named))[:MAX_REASONS])
 
-    return pd.Series([explain(i) for i in features.index], index=features.index, dtype=object)
+    return pd.Series([explain(i) for i in range(len(features))], index=features.index, dtype=object)
+
+
+def _evidence(values: pd.Series, prior: Prior) -> pd.Series:
+    return values.mask(values == 0) if prior.zero_is_no_evidence else values
 
 
 def _scored(features: pd.DataFrame, priors: dict[str, Prior]) -> pd.DataFrame:
     s = pd.DataFrame(
         {
-            f: suspiciousness(
-                features[f].mask(features[f] == 0) if p.zero_is_no_evidence else features[f],
-                p.high_is_suspicious,
-            )
+            f: suspiciousness(_evidence(features[f], p), p.high_is_suspicious)
             for f, p in priors.items()
-        },
-        index=features.index,
+        }
     )
-    return features.assign(score=combine(s), reasons=_reasons(features, s, priors))
+    return features.assign(score=combine(s), reasons=_reasons(features, priors))
 
 
 def reviewer_features(db: Database, **params: object) -> pd.DataFrame:
