@@ -16,11 +16,17 @@ day; ``updated_at`` is the row's last review day; review times are midnight UTC 
 
 from __future__ import annotations
 
+import contextlib
+import io
 import sys
+import tempfile
+import time
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
+from bench.common import Row, fresh_database
 from graphkit import accounts, ingest
 from graphkit.db import Database
 from graphkit.identity import DEMO_KEY, Hasher
@@ -115,6 +121,74 @@ def evaluate(db: Database, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     reviewers = scores[scores["kind"] == "reviewer"].set_index("account_id")
     report = accounts.auc_report(reviewers["score"], read_labels(out_dir), review_counts(db))
     return scores, report
+
+
+def speagle(labels: pd.Series) -> tuple[pd.Series, float] | str:
+    """SpEagle (UGFraud, with the behavioural priors it ships for YelpChi): per-user belief of
+    being a spammer, keyed like ``labels``, and its run time; or why it could not run."""
+    try:
+        from UGFraud.Demo import demo_pre
+        from UGFraud.Detector import SpEagle as speagle_module
+    except ImportError as exc:
+        return f"UGFraud not installed ({exc.name}): pip install -e '.[bench]'"
+    started = time.perf_counter()
+    data_path = Path(demo_pre.__file__).resolve().parent.parent / "Yelp_Data"
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        with contextlib.redirect_stdout(io.StringIO()):
+            demo_pre.data_to_network_graph(f"{data_path}/")
+        graph = speagle_module.load_graph("Yelp_graph_data.json")
+    numerical_eps, eps = 1e-5, 0.1  # UGFraud's eval_SpEagle.py settings
+    user_review = np.log(np.array([[1 - numerical_eps, numerical_eps],
+                                   [numerical_eps, 1 - numerical_eps]]))  # fmt: skip
+    review_product = np.log(np.array([[1 - eps, eps], [eps, 1 - eps]]))
+    potentials = {"u_r": user_review, "r_u": user_review, "r_p": review_product,
+                  "p_r": review_product}  # fmt: skip
+    model = speagle_module.SpEagle(graph, potentials, message=None, max_iters=4)
+    model.schedule(schedule_type="bfs")
+    model.run_bp(start_iter=0, max_iters=2, tol=1e-3)
+    beliefs, _, _ = model.classify()
+    by_user = pd.Series({"R" + str(user): belief for user, belief in beliefs.items()})
+    return by_user.reindex(labels.index), time.perf_counter() - started
+
+
+def section(work: Path) -> list[Row]:
+    """`python -m bench --only yelpchi`: load YelpChi into a fresh bench database with the
+    stock loaders, score every account, and report per-user AUC/AP beside 1/#reviews and
+    SpEagle, all computed in this run."""
+    out_dir = work / "yelpchi"
+    with fresh_database() as db:
+        load(db, out_dir)
+        started = time.perf_counter()
+        _, report = evaluate(db, out_dir)
+        seconds = time.perf_counter() - started
+    labels = read_labels(out_dir)
+    peer = speagle(labels)
+    if not isinstance(peer, str):
+        beliefs, peer_seconds = peer
+        counts = pd.read_parquet(out_dir / "feeds" / "reviews.parquet")["reviewer_id"]
+        theirs = accounts.auc_report(beliefs, labels, counts.value_counts())
+        report = pd.concat(
+            [report, theirs[theirs["method"] == "graphkit"].assign(method="SpEagle")]
+        )
+    table = report.set_index(["users", "method"])
+    rows = []
+    for users in ("all", ">=2 reviews"):
+        for metric in ("auc", "ap"):
+            ours = table.loc[(users, "graphkit"), metric]
+            rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+                            peer="1/#reviews", peer_value=table.loc[(users, "1/#reviews"), metric],
+                            note=f"{table.loc[(users, 'graphkit'), 'n']:,} users"))  # fmt: skip
+            if isinstance(peer, str):
+                rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+                                peer=f"SpEagle: {peer}"))  # fmt: skip
+            else:
+                rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+                                peer="SpEagle (UGFraud)",
+                                peer_value=table.loc[(users, "SpEagle"), metric]))  # fmt: skip
+    rows.append(Row("yelpchi", "accounts score time", seconds, "s", higher_is_better=False,
+                    peer="SpEagle (UGFraud)" if not isinstance(peer, str) else "",
+                    peer_value=None if isinstance(peer, str) else peer_seconds))  # fmt: skip
+    return rows
 
 
 if __name__ == "__main__":
