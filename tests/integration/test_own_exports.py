@@ -261,3 +261,20 @@ def test_epoch_ms_in_an_iso_column_is_quarantined_not_misread(db, tmp_path):
     assert results["reviews"].reasons == {"ts: bad datetime": 3}
     old = db.read("MATCH ()-[r:REVIEWED]->() WHERE r.ts.year < 2000 RETURN count(r) AS n")
     assert old == [{"n": 0}]
+
+
+def test_a_mapping_of_switch_nodes_alone_loads(db, tmp_path):
+    """The write statement may end in the switch node's CALL (no relationship after it)."""
+    m = yaml.safe_load(ACCOUNTS)
+    m["columns"] = {k: m["columns"][k] for k in ("account_id", "kind", "status")}
+    m["nodes"] = {"account": {**m["nodes"]["account"], "properties": {}}}
+    m["relationships"] = []
+    mappings, feeds = tmp_path / "m", tmp_path / "f"
+    mappings.mkdir(), feeds.mkdir()
+    (mappings / "accounts.yaml").write_text(yaml.safe_dump(m))
+    with gzip.open(feeds / "accounts.jsonl.gz", "wt") as f:
+        f.writelines(json.dumps(r) + "\n" for r in RECORDS[:3])
+    options = Options(feeds_dir=feeds, mappings_dir=mappings, quarantine_dir=tmp_path / "q")
+    (result,) = run(db, options, HASHER)
+    assert result.written == 3
+    assert counts(db) == {"Seller": 2, "Reviewer": 1}

@@ -291,6 +291,14 @@ def test_a_corrupt_gzip_file_is_a_clear_error(tmp_path):
         open_source(m, origin="files", feeds_dir=tmp_path)
 
 
+def test_a_json_array_file_says_how_to_make_json_lines(tmp_path):
+    (tmp_path / "a.json").write_text('[{"id": "1"},\n {"id": "2"}]\n')
+    m = mapping(tmp_path, {}, source={"files": "a.json"})
+    with pytest.raises(SourceError, match="holds a JSON array, not JSON lines") as err:
+        open_source(m, origin="files", feeds_dir=tmp_path)
+    assert "jq -c" in err.value.hint
+
+
 def test_unknown_extension_without_declared_format_is_a_clear_error(tmp_path):
     (tmp_path / "a.txt").write_text("id\n1\n")
     m = mapping(tmp_path, {}, source={"files": "a.txt"})
