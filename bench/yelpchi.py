@@ -2,13 +2,13 @@
 
 ``convert`` turns ``metadata.gz`` (``user product rating label date`` per line) into the feed
 files that ``loaders/reviewers.yaml``, ``products.yaml`` and ``reviews.yaml`` read, plus the
-``sellers`` and ``brands`` feeds ``products`` needs today, and a labels file kept out of the
-feeds directory (labels never reach the graph). Ids get the stock loaders' prefixes (R, P, RV,
-S, B); the labels file uses the same reviewer ids.
+``sellers`` and ``brands`` feeds ``products`` needs, and a labels file kept out of the feeds
+directory (labels never reach the graph). Ids are the file's own (users and businesses are
+numbers; a review's id is its line number).
 
 Invented values, because today's mappings require them (see MAPPING_SPEC.md): every reviewer
-and seller has country ``US``; each business is its own seller (``S<product>``, status
-``active``) with its own brand (``B<product>``); a product's ``listed_at`` is its first review
+and seller has country ``US``; each business is its own seller (the business id, status
+``active``) with its own brand (the same id); a product's ``listed_at`` is its first review
 day; ``updated_at`` is the row's last review day; review times are midnight UTC of the day.
 
     python -m bench.yelpchi /work/shared/data/yelpchi/metadata.gz out/yelpchi
@@ -55,39 +55,35 @@ def convert(metadata: Path, out_dir: Path) -> Path:
     reviews = read_metadata(metadata)
     feeds = out_dir / "feeds"
     feeds.mkdir(parents=True, exist_ok=True)
-    reviews = reviews.assign(
-        reviewer_id="R" + reviews["user_id"],
-        product="P" + reviews["product_id"],
-        review_id="RV" + reviews.index.astype(str),
-    )
+    reviews = reviews.assign(reviewer_id=reviews["user_id"], review_id=reviews.index.astype(str))
     users = reviews.groupby("reviewer_id")["ts"].max()
     pd.DataFrame(
         {"reviewer_id": users.index, "country": "US", "updated_at": users.dt.strftime("%Y-%m-%d")}
     ).to_csv(feeds / "reviewers.csv", index=False)
-    days = reviews.groupby("product")["ts"].agg(["min", "max"])
-    business = days.index.str.removeprefix("P")
+    days = reviews.groupby("product_id")["ts"].agg(["min", "max"])
+    business = days.index
     pd.DataFrame(
         {
-            "seller_id": "S" + business,
+            "seller_id": business,
             "country": "US",
             "status": "active",
             "updated_at": days["max"].dt.strftime("%Y-%m-%d"),
         }
     ).to_csv(feeds / "sellers.csv", index=False)
     pd.DataFrame(
-        {"brand_id": "B" + business, "name": "business " + business, "updated_at": "2012-10-08"}
+        {"brand_id": business, "name": "business " + business, "updated_at": "2012-10-08"}
     ).to_csv(feeds / "brands.csv", index=False)
     pd.DataFrame(
         {
-            "product_id": days.index,
-            "seller_id": "S" + business,
-            "brand_id": "B" + business,
+            "product_id": business,
+            "seller_id": business,
+            "brand_id": business,
             "listed_at": days["min"].dt.strftime("%Y-%m-%d"),
             "updated_at": days["max"].dt.strftime("%Y-%m-%d"),
         }
     ).to_json(feeds / "products.jsonl", orient="records", lines=True)
-    reviews[["review_id", "reviewer_id", "rating", "ts"]].assign(
-        product_id=reviews["product"], updated_at=reviews["ts"]
+    reviews[["review_id", "reviewer_id", "product_id", "rating", "ts"]].assign(
+        updated_at=reviews["ts"]
     ).to_parquet(feeds / "reviews.parquet", index=False)
     labels = reviews.groupby("reviewer_id")["label"].apply(lambda s: int((s == -1).any()))
     labels.rename("positive").to_csv(out_dir / "labels.csv")
@@ -96,7 +92,8 @@ def convert(metadata: Path, out_dir: Path) -> Path:
 
 def read_labels(out_dir: Path) -> pd.Series:
     """Per reviewer id: 1 when Yelp filtered any of their reviews."""
-    return pd.read_csv(out_dir / "labels.csv", index_col="reviewer_id")["positive"]
+    labels = pd.read_csv(out_dir / "labels.csv", dtype={"reviewer_id": str})
+    return labels.set_index("reviewer_id")["positive"]
 
 
 def review_counts(db: Database) -> pd.Series:
@@ -149,7 +146,7 @@ def speagle(labels: pd.Series) -> tuple[pd.Series, float] | str:
     model.schedule(schedule_type="bfs")
     model.run_bp(start_iter=0, max_iters=2, tol=1e-3)
     beliefs, _, _ = model.classify()
-    by_user = pd.Series({"R" + str(user): belief for user, belief in beliefs.items()})
+    by_user = pd.Series({str(user): belief for user, belief in beliefs.items()})
     return by_user.reindex(labels.index), time.perf_counter() - started
 
 
