@@ -130,8 +130,8 @@ def _reasons(features: pd.DataFrame, priors: dict[str, Prior]) -> pd.Series:
     evidence at all, for features where 0 means none), most unusual first, as one text."""
     beyond = pd.DataFrame(
         {
-            f: outranked(_evidence(features[f], p), p.high_is_suspicious).where(
-                ~(p.zero_is_no_evidence & features[f].gt(0)), REASON_AT
+            f: outranked(_evidence(features[f], p), p.high_is_suspicious).clip(
+                lower=REASON_AT * (p.zero_is_no_evidence & features[f].gt(0))
             )
             for f, p in priors.items()
         }

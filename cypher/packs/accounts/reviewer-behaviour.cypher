@@ -58,7 +58,8 @@ WITH r, n_reviews, days, ratings, mean_deviation, weighted_sum, weights,
        ELSE toInteger(floor(log(days[i] - days[i - 1]) / log(2))) + 1 END] AS gap_bins
 RETURN r.reviewer_id AS reviewer_id, n_reviews,
        days[0] AS first_day, days[-1] AS last_day,
-       apoc.coll.max([f IN apoc.coll.frequencies(days) | f.count]) AS max_per_day,
+       reduce(most = 0, f IN apoc.coll.frequencies(days) |
+         CASE WHEN f.count > most THEN f.count ELSE most END) AS max_per_day,
        toFloat(size([x IN ratings WHERE x >= 4])) / n_reviews AS positive_ratio,
        toFloat(size([x IN ratings WHERE x <= 2])) / n_reviews AS negative_ratio,
        toFloat(size([x IN ratings WHERE x IN [1, 5]])) / n_reviews AS extreme_ratio,
