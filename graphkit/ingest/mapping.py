@@ -76,6 +76,18 @@ IMPORT_TYPES = {"string": "string", "int": "long", "float": "double", "bool": "b
                 "datetime": "datetime"}  # fmt: skip
 
 
+def transformed(text: str, steps: list[str]) -> str:
+    """``text`` after a column's ``transform`` steps.
+
+    >>> transformed("  Big   SHOP ", ["trim", "lower"])
+    'big shop'
+    """
+    for step in steps:
+        text = {"trim": lambda t: " ".join(t.split()), "lower": str.lower,
+                "upper": str.upper}[step](text)  # fmt: skip
+    return text
+
+
 class Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
@@ -141,10 +153,22 @@ class Column(Strict):
                 "on_invalid: a required column cannot drop its value; write "
                 "on_invalid: quarantine_row or required: false"
             )
+        if self.default is not None:
+            self._check_default(transformed(str(self.default), self.transform))
         if self.template is not None and self.path is not None:
             raise ValueError("template: a templated column reads no path; remove path")
         self.template_parts  # noqa: B018  (validates the template)
         return self
+
+    def _check_default(self, text: str) -> None:
+        """The default goes through ``map`` and ``enum`` like any value: it must pass."""
+        if self.map is not None and text not in self.map:
+            raise ValueError(f"default: {text!r} is not in map; write one of its keys: "
+                             f"{', '.join(self.map)}")  # fmt: skip
+        value = self.map[text] if self.map is not None else text
+        if self.enum and value not in self.enum:
+            raise ValueError(f"default: {value!r} is not in enum; write one of "
+                             f"{', '.join(self.enum)}")  # fmt: skip
 
     @cached_property
     def template_parts(self) -> list[str]:

@@ -149,6 +149,13 @@ class JsonlSource:
         self.paths = paths
         self.mtimes = _mtimes(paths)
         self.total = _count_lines(paths)
+        for path in paths:
+            with _open(path) as f:
+                if f.read(4096).lstrip()[:1] == b"[":
+                    raise SourceError(
+                        f"{path.name} holds a JSON array, not JSON lines (one object per line)",
+                        hint=f"convert it: jq -c '.[]' {path.name} > {path.stem}.jsonl",
+                    )
 
     def records(self, skip: int = 0) -> Iterator[Record]:
         seen = 0

@@ -43,7 +43,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 
 from graphkit.identity import Hasher, InvalidIdentifier, normalise_country
-from graphkit.ingest.mapping import FILE_MTIME, Column, ColumnType, Mapping
+from graphkit.ingest.mapping import FILE_MTIME, Column, ColumnType, Mapping, transformed
 from graphkit.ingest.sources import Columns, Problem, Record
 
 log = logging.getLogger("graphkit.ingest")
@@ -235,13 +235,6 @@ def lookup(record: dict[str, Any], path: str) -> Any:
     return value
 
 
-def _transformed(text: str, steps: list[str]) -> str:
-    for step in steps:
-        text = {"trim": lambda t: " ".join(t.split()), "lower": str.lower,
-                "upper": str.upper}[step](text)  # fmt: skip
-    return text
-
-
 def _template(col: Column, out: dict[str, Any]) -> str | None:
     """The column's template filled with converted values; None when a part is empty."""
     values = {p: out.get(p) for p in col.template_parts}
@@ -282,7 +275,7 @@ def _converter(name: str, col: Column, hasher: Hasher) -> Callable[[Any, dict], 
                 raise Invalid("missing required value")
             return None
         if text is not None:
-            text = _transformed(text, col.transform)
+            text = transformed(text, col.transform)
             if col.map is not None:
                 if text not in col.map:
                     raise Invalid(f"value not in map: {text[:40]!r}")

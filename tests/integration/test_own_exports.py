@@ -4,10 +4,12 @@ feeds without sources skipped by name, bad values and empty match keys quarantin
 
 from __future__ import annotations
 
+import csv
 import gzip
 import json
 import os
 import shutil
+from datetime import datetime
 from pathlib import Path
 
 import feedgen
@@ -186,8 +188,14 @@ def test_load_with_only_the_review_feeds_loads_them_and_names_the_skipped(db, tm
     run(db, options, HASHER, feeds=["brands", "sellers"])  # an earlier drop
     only = tmp_path / "reviews-drop"
     only.mkdir()
-    for name in ("reviewers.csv", "products.jsonl", "reviews.parquet"):
+    for name in ("reviewers.csv", "products.jsonl"):
         shutil.copy(everything / name, only / name)
+    reviews = feedgen.rows()["reviews"]  # as gzipped CSV this time: any format for any feed
+    with gzip.open(only / "reviews.csv.gz", "wt", newline="") as f:
+        writer = csv.DictWriter(f, list(reviews[0]))
+        writer.writeheader()
+        writer.writerows({k: feedgen.iso(v) if isinstance(v, datetime) else v
+                          for k, v in r.items()} for r in reviews)  # fmt: skip
     result = _cli("load", "--feeds-dir", str(only), "--quarantine-dir", str(tmp_path / "q"))
     assert result.exit_code == 0, result.output
     assert "skipped (no source found): brands, logins, messages, payments, refunds, sellers" in (
@@ -250,3 +258,20 @@ def test_epoch_ms_in_an_iso_column_is_quarantined_not_misread(db, tmp_path):
     assert results["reviews"].reasons == {"ts: bad datetime": 3}
     old = db.read("MATCH ()-[r:REVIEWED]->() WHERE r.ts.year < 2000 RETURN count(r) AS n")
     assert old == [{"n": 0}]
+
+
+def test_a_mapping_of_switch_nodes_alone_loads(db, tmp_path):
+    """The write statement may end in the switch node's CALL (no relationship after it)."""
+    m = yaml.safe_load(ACCOUNTS)
+    m["columns"] = {k: m["columns"][k] for k in ("account_id", "kind", "status")}
+    m["nodes"] = {"account": {**m["nodes"]["account"], "properties": {}}}
+    m["relationships"] = []
+    mappings, feeds = tmp_path / "m", tmp_path / "f"
+    mappings.mkdir(), feeds.mkdir()
+    (mappings / "accounts.yaml").write_text(yaml.safe_dump(m))
+    with gzip.open(feeds / "accounts.jsonl.gz", "wt") as f:
+        f.writelines(json.dumps(r) + "\n" for r in RECORDS[:3])
+    options = Options(feeds_dir=feeds, mappings_dir=mappings, quarantine_dir=tmp_path / "q")
+    (result,) = run(db, options, HASHER)
+    assert result.written == 3
+    assert counts(db) == {"Seller": 2, "Reviewer": 1}

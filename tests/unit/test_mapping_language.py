@@ -284,19 +284,21 @@ def test_any_format_by_extension_or_declared_gzip_included(tmp_path, name, decla
     assert open_source(m, origin="files", feeds_dir=feeds).total == 2
 
 
-def test_a_corrupt_gzip_file_is_a_clear_error(tmp_path):
-    (tmp_path / "a.jsonl.gz").write_text('{"id": "1"}\n')
-    m = mapping(tmp_path, {}, source={"files": "a.jsonl.gz"})
-    with pytest.raises(SourceError, match="cannot read a.jsonl.gz"):
+@pytest.mark.parametrize(
+    ("name", "text", "error", "hint"),
+    [
+        ("a.jsonl.gz", '{"id": "1"}\n', "cannot read a.jsonl.gz", "gzip data"),
+        ("a.json", '[{"id": "1"},\n {"id": "2"}]\n', "holds a JSON array, not JSON lines",
+         "jq -c"),
+        ("a.txt", "id\n1\n", "cannot tell one format", "source.format"),
+    ],
+)  # fmt: skip
+def test_unreadable_sources_are_clear_errors(tmp_path, name, text, error, hint):
+    (tmp_path / name).write_text(text)
+    m = mapping(tmp_path, {}, source={"files": name})
+    with pytest.raises(SourceError, match=error) as err:
         open_source(m, origin="files", feeds_dir=tmp_path)
-
-
-def test_unknown_extension_without_declared_format_is_a_clear_error(tmp_path):
-    (tmp_path / "a.txt").write_text("id\n1\n")
-    m = mapping(tmp_path, {}, source={"files": "a.txt"})
-    with pytest.raises(SourceError, match="cannot tell one format") as err:
-        open_source(m, origin="files", feeds_dir=tmp_path)
-    assert "source.format" in err.value.hint
+    assert hint in err.value.hint
 
 
 def test_parquet_struct_paths_stay_on_the_vectorised_path(tmp_path):
@@ -347,6 +349,10 @@ def test_a_users_directory_needs_no_graphkit_feed(tmp_path):
         ({"type": "datetime", "format": "%Q-%d"}, {},
          "columns.created.format: '%Q-%d' is not a strftime pattern"),
         ({}, {"nodes": {}}, "nodes: a mapping yields at least one node; write e.g."),
+        ({"default": "Buyer", "transform": ["upper"], "map": {"SELLER": "seller"}}, {},
+         "columns.created.default: 'BUYER' is not in map; write one of its keys: SELLER"),
+        ({"default": "x", "enum": ["a", "b"]}, {},
+         "columns.created.default: 'x' is not in enum; write one of a, b"),
         ({}, {"watermark": "updated_at"}, "column 'updated_at' is not declared under columns"),
         ({"type": "phone", "context": "line1x"}, {}, "context: unknown column 'line1x'"),
         ({"type": "phone", "context": "created2"}, {"c2": True},
