@@ -14,32 +14,41 @@ from __future__ import annotations
 
 import json
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
+from typing import Any
 
 import pandas as pd
 
 from graphkit.analysis import Link, Ring, rings_from_links, score_ring
 from graphkit.db import Database
+from graphkit.graphmodel import SELLER
 from graphkit.packs import run
 from graphkit.packs.output import records
 from graphkit.packs.result import Subgraph
 
 
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class SweepSettings:
-    """Thresholds, tuned on the synthetic marketplace (``graphkit eval``)."""
+    """Thresholds, tuned on synthetic marketplaces (seeds 1-3; ``graphkit eval``). Each is
+    a ``graphkit ring sweep`` / ``graphkit eval`` option (``--min-members`` ...)."""
 
-    max_identifier_degree: int = 50
-    min_link_score: float = 0.3  # identity and self-review links weaker than this are dropped
-    min_shared_brands: int = 2
-    max_brand_sellers: int = 40
-    lockstep_min_products: int = 3
-    lockstep_window_hours: int = 48
-    min_members: int = 3  # a pair is a coincidence; a ring has at least three accounts
-    min_ring_score: float = 1.5  # rings scoring less are not reported
-    jobs: int = 2  # queries at once: Neo4j runs each on one core, the lockstep scan is the longest
+    max_identifier_degree: int = _setting(50, "Identifiers shared by more accounts are hubs.")
+    min_link_score: float = _setting(
+        0.3, "Identity and self-review links weaker than this are dropped."
+    )
+    min_shared_brands: int = _setting(2, "Brands two sellers must share for a brand link.")
+    max_brand_sellers: int = _setting(40, "Brands carried by more sellers say nothing.")
+    lockstep_min_products: int = _setting(3, "Products a lockstep pair co-reviews.")
+    lockstep_window_hours: int = _setting(48, "Length of a lockstep window.")
+    min_members: int = _setting(3, "Accounts a ring needs (a pair is a coincidence).")
+    min_ring_score: float = _setting(1.5, "Rings scoring less are not reported.")
+    jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
 
 
 def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -107,7 +116,7 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
     Both queries (run ``jobs`` at a time) are scoped to ring members, so the planner's
     whole-graph cost estimate (over the guard at ``seed`` scale) does not apply; their
     timeouts still do."""
-    members = sorted({m for ring in rings for m in ring.members})
+    sellers = sorted({s for ring in rings for s in ring.sellers})
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
     with ThreadPoolExecutor(jobs) as pool:
         deviations = pool.submit(
@@ -119,11 +128,11 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
             min_reviews=1,
             min_deviation=0.0,
         )
-        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=members)
-    facts = {row["account_id"]: row for row in records(accounts.result())}
+        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=sellers)
+    facts = {row["account_id"]: row for row in records(accounts.result()) if row["kind"] == SELLER}
     deviation = deviations.result()
     by_reviewer = dict(zip(deviation["reviewer_id"], deviation["deviation"], strict=True))
-    statuses = {m: facts.get(m, {}).get("status") for m in members}
+    statuses = {s: row["status"] for s, row in facts.items()}
     for ring in rings:
         score_ring(ring, statuses)
         ring.brands = sorted({b for s in ring.sellers for b in facts.get(s, {}).get("brands", [])})

@@ -42,9 +42,15 @@ def test_sweep_finds_the_ring_and_spares_the_household(
     assert "S2" in (tmp_path / "rings.csv").read_text()
     assert ring.id in (tmp_path / "summary.md").read_text()
 
-    truth = Truth({"device-ring": set(RING), "review-farm": set(REVIEW_GROUP)}, benign={"S8", "S9"})
+    truth = Truth(
+        {"t1": {("seller", s) for s in ring.sellers} | {("reviewer", r) for r in ring.reviewers},
+         "t2": {("reviewer", r) for r in REVIEW_GROUP}},
+        {"t1": "identity", "t2": "review-farm"},
+        benign={("seller", "S8"): "household", ("seller", "S9"): "household"},
+    )  # fmt: skip
     report = score(rings, truth)
     assert (report.precision, report.recall, report.benign_flagged_rate) == (1.0, 1.0, 0.0)
+    assert report.mixed_rings == [] and report.largest_ring == 5
 
     graph = dossier(marketplace, ring)
     keys = {n.properties.get("seller_id") for n in graph.nodes.values()}
