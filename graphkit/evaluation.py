@@ -89,11 +89,12 @@ def load_truth(path: Path, benign: Path | None = None, db: Database | None = Non
             unresolved.add(row["account_id"])
         rings.setdefault(row["ring_id"], set()).update(accounts)
         archetypes.setdefault(row["ring_id"], row.get("archetype") or "")
-    benign_accounts = {
-        account: row["kind"]
-        for row in benign_rows
-        for account in _accounts(row, None, kinds, benign or path)
-    }
+    benign_accounts = {}
+    for row in benign_rows:
+        accounts = _accounts(row, None, kinds, path)
+        if not accounts:
+            unresolved.add(row["account_id"])
+        benign_accounts.update(dict.fromkeys(accounts, row["kind"]))
     return Truth(rings, archetypes, benign_accounts, frozenset(unresolved))
 
 
