@@ -18,6 +18,9 @@ def synth(
     to_postgres: str = typer.Option(
         None, "--to-postgres", help="Also write schema `marketplace` to this PostgreSQL DSN."
     ),
+    id_scheme: str = typer.Option(
+        "prefixed", "--id-scheme", help="prefixed (S000001, R0000001...) | opaque (no kind in ids)"
+    ),
 ) -> None:
     """Write feeds (docs/feeds.md), ground truth and a benign register to `--out`.
 
@@ -25,7 +28,9 @@ def synth(
     """
     from graphkit.synth import generate
 
-    summary = generate(out_dir, scale=scale, seed=seed, to_postgres=to_postgres, progress=True)
+    summary = generate(
+        out_dir, scale=scale, seed=seed, to_postgres=to_postgres, progress=True, id_scheme=id_scheme
+    )
     rows = ", ".join(f"{name} {count:,}" for name, count in summary.rows.items())
     out.print(f"synth: {sum(summary.rows.values()):,} rows in {summary.seconds:.1f}s ({rows})")
     out.print(

@@ -239,6 +239,43 @@ TOWNS = {
         ("Leipzig", "04109"),
     ),
 }
+#: Message bodies by kind (``world.MESSAGE_KINDS``); ``{t}`` is the product's title. Honest
+#: wording overlaps the paid one ("5-star review", "full refund", "free") on purpose.
+MESSAGES = {
+    "solicitation": (
+        "Hi! Want {t} for free? Buy it, leave a 5-star review and we refund 100% via PayPal.",
+        "Free {t} in exchange for a 5* review :) full refund after you post",
+        "We are looking for reviewers: {t}, free sample, 5 stars please, refund within 48h",
+        "Hello, would you like to test {t}? Order it, share your opinion and we reimburse you.",
+        "Thanks for your interest in {t}! As agreed, please post your review today.",
+        "Exclusive tester programme: {t} at no cost to you, just leave a positive review.",
+    ),
+    "delivery": (
+        "Hi, your {t} has been dispatched and should arrive in 2-3 working days.",
+        "Sorry for the delay with your {t} - the courier has it now, tracking to follow.",
+        "Your {t} was delivered today. Any problems, just reply to this message.",
+    ),
+    "question": (
+        "Hi, the {t} comes in black, white and blue - which colour would you like?",
+        "Thanks for asking: the {t} is true to size, the measurements are in the listing.",
+        "Yes, the {t} works with UK and EU plugs; the adapter is in the box.",
+    ),
+    "return": (
+        "No problem, we have sent you a free return label for the {t}.",
+        "We received the returned {t}; your refund is on its way.",
+        "To exchange the {t} for another colour, just send it back with the slip included.",
+    ),
+    "complaint": (
+        "So sorry the {t} arrived damaged. We have issued a full refund, no need to return it.",
+        "Apologies that the {t} stopped working - you have been refunded in full.",
+        "We are sorry to hear about the {t}. A partial refund has been sent to your card.",
+    ),
+    "review_request": (
+        "Thanks for buying {t}! If you are happy with it, a 5-star review would help our shop.",
+        "How are you getting on with the {t}? We would love your honest review.",
+        "Hope you enjoy the {t}. Reviews help other buyers - please leave one if you can.",
+    ),
+}
 GB_POSTCODE = r"\b([A-Z]{1,2}\d[A-Z\d]?) (\d[A-Z]{2})\b"
 PHONE_WIDTH = {"GB": 6, "US": 4, "DE": 8}  # subscriber digits after the block
 CALLING_CODES = ("44", "1", "49")  # of COUNTRIES

@@ -26,19 +26,18 @@ from graphkit.synth.world import (
     COUNTRIES,
     DAY,
     END,
+    MESSAGE_KINDS,
+    ORGANIC_RATINGS,
     REASONS,
     START,
     STATUSES,
     World,
-    brand_id,
     daytime,
-    product_id,
-    reviewer_id,
-    seller_id,
 )
 
 CHUNK = 100_000
 DIRTY_RATE = 0.001
+DATE_ONLY_REVIEWS = 0.1  # reviews from a legacy channel that stores the day only
 S, F, INT, B = pa.string(), pa.float64(), pa.int64(), pa.bool_()
 
 
@@ -155,18 +154,23 @@ _SHIFT = np.array([0, 3600, 7200, -18000])
 
 
 def ids(prefix: str, index: np.ndarray, width: int) -> pa.Array:
-    """``ids("S", np.array([0, 41]), 6)`` -> ``["S000001", "S000042"]`` (vectorised)."""
+    """Event ids: ``ids("RV", np.array([0, 41]), 8)`` -> ``["RV00000001", "RV00000042"]``."""
     return fake.join(prefix, fake.digits(index + 1, 10**width))
 
 
-def iso(ts: np.ndarray, rng: np.random.Generator | None = None) -> pa.Array:
-    """ISO 8601 text; with ``rng`` 3% carry a UTC offset instead of ``Z``; ``ts < 0`` is null."""
+def iso(ts: np.ndarray, rng: np.random.Generator | None = None, date_only: float = 0.0) -> pa.Array:
+    """ISO 8601 text; with ``rng`` 3% carry a UTC offset instead of ``Z`` and a ``date_only``
+    share is the UTC date alone (``2024-03-05``); ``ts < 0`` is null."""
     k = np.zeros(len(ts), np.int64)
     if rng is not None:
         k = np.where(rng.random(len(ts)) < 0.03, rng.integers(1, 4, len(ts)), 0)
     local = pa.array((ts + _SHIFT[k]).astype("datetime64[s]"), mask=ts < 0)
     text = pc.replace_substring(pc.cast(local, S), " ", "T", max_replacements=1)
-    return pc.binary_join_element_wise(text, _SUFFIX.take(pa.array(k)), "")
+    text = pc.binary_join_element_wise(text, _SUFFIX.take(pa.array(k)), "")
+    if rng is None or not date_only:
+        return text
+    day = pc.cast(pa.array(ts.astype("datetime64[s]").astype("datetime64[D]"), mask=ts < 0), S)
+    return pc.if_else(pa.array(rng.random(len(ts)) < date_only), day, text)
 
 
 def updated(rng: np.random.Generator, ts: np.ndarray) -> pa.Array:
@@ -198,10 +202,10 @@ class Feeds:
 
     def __init__(self, world: World):
         self.w = world
-        self.seller_ids = ids("S", np.arange(world.S), 6)
-        self.reviewer_ids = ids("R", np.arange(world.R), 7)
-        self.product_ids = ids("P", np.arange(len(world.product_seller)), 7)
-        self.brand_ids = ids("B", world.brand_perm, 5)
+        self.seller_ids = world.ids.array("seller", np.arange(world.S))
+        self.reviewer_ids = world.ids.array("reviewer", np.arange(world.R))
+        self.product_ids = world.ids.array("product", np.arange(len(world.product_seller)))
+        self.brand_ids = world.ids.array("brand", world.brand_perm)
         self.account_ids = pa.concat_arrays([self.seller_ids, self.reviewer_ids])
         self.ev = sorted(world.events)
         self.ev_account = np.array([e[0] for e in self.ev], np.int64)
@@ -321,7 +325,7 @@ class Feeds:
             self._table(
                 "brands",
                 {
-                    "brand_id": ids("B", np.arange(w.brand_count), 5),
+                    "brand_id": w.ids.array("brand", np.arange(w.brand_count)),
                     "name": fake.brand_names(np.arange(w.brand_count)),
                     "registered_at": iso(w.brand_created[b], rng),
                     "updated_at": updated(rng, w.brand_created[b]),
@@ -373,7 +377,7 @@ class Feeds:
                 "reviewer": np.concatenate([rev, planted["reviewer"][part] - w.S]),
                 "product": np.concatenate([prod, planted["product"][part]]),
                 "rating": np.concatenate(
-                    [rng.choice(5, n, p=[0.08, 0.05, 0.09, 0.2, 0.58]) + 1, planted["rating"][part]]
+                    [rng.choice(5, n, p=ORGANIC_RATINGS) + 1, planted["rating"][part]]
                 ),
                 "ts": np.concatenate([ts, planted["ts"][part]]),
                 "verified": np.concatenate([rng.random(n) < 0.85, planted["verified"][part]]),
@@ -389,7 +393,7 @@ class Feeds:
                         "reviewer_id": self.reviewer_ids.take(pa.array(c["reviewer"])),
                         "product_id": self.product_ids.take(pa.array(c["product"])),
                         "rating": c["rating"],
-                        "ts": iso(c["ts"], rng),
+                        "ts": iso(c["ts"], rng, DATE_ONLY_REVIEWS),
                         "verified_purchase": c["verified"],
                         "updated_at": updated(rng, c["ts"]),
                     },
@@ -487,22 +491,20 @@ class Feeds:
             )
 
     def _messages(self, rng):
+        """Message bodies follow their kind (``fake.MESSAGES``), with the product's title."""
         w, m = self.w, self.w.planted["messages"]
-        first = np.zeros(len(m["ts"]), bool)
-        first[np.unique(m["reviewer"], return_index=True)[1]] = True  # keep one per reviewer
-        templates = (
-            "Hi! Want {t} for free? Buy it, leave a 5-star review and we refund 100% via PayPal.",
-            "Free {t} in exchange for a 5* review :) full refund after you post",
-            "We are looking for reviewers: {t}, free sample, 5 stars please, refund within 48h",
-        )
-        for i0 in range(0, len(first), CHUNK):
+        templates = [(kind, t.split("{t}")) for kind in MESSAGE_KINDS for t in fake.MESSAGES[kind]]
+        first = np.array([MESSAGE_KINDS.index(kind) for kind, _ in templates])
+        offset = np.searchsorted(first, np.arange(len(MESSAGE_KINDS)))
+        count = np.bincount(first, minlength=len(MESSAGE_KINDS))
+        for i0 in range(0, len(m["ts"]), CHUNK):
             sl = slice(i0, i0 + CHUNK)
-            prods, ts = m["product"][sl], m["ts"][sl]
-            which = (prods + np.arange(len(prods))) % len(templates)
+            prods, ts, kind = m["product"][sl], m["ts"][sl], m["kind"][sl]
+            which = offset[kind] + (prods + np.arange(len(prods))) % count[kind]
             bodies = fake.join(
-                fake.pick([t.split("{t}")[0] for t in templates], which),
+                fake.pick([head for _, (head, _) in templates], which),
                 titles(w, prods),
-                fake.pick([t.split("{t}")[1] for t in templates], which),
+                fake.pick([tail for _, (_, tail) in templates], which),
             )
             yield (
                 self._table(
@@ -516,7 +518,7 @@ class Feeds:
                         "updated_at": updated(rng, ts),
                     },
                 ),
-                first[sl],
+                kind == MESSAGE_KINDS.index("solicitation"),
             )
 
     def _refunds(self, rng):
@@ -534,7 +536,7 @@ class Feeds:
                         "product_id": self.product_ids.take(pa.array(f["product"][sl])),
                         "amount": f["amount"][sl],
                         "currency": fake.pick(CURRENCY, w.country[f["seller"][sl]]),
-                        "ts": iso(ts, rng),
+                        "ts": iso(ts, rng, date_only=1.0),  # the payments system books days
                         "updated_at": updated(rng, ts),
                     },
                 ),
@@ -635,10 +637,15 @@ def json_lines(table: pa.Table) -> pa.Buffer:
 def unknown_id(world: World) -> Callable[[str, int], str]:
     """Ids that look valid but reference nothing (beyond the last real id)."""
     limits = {
-        "seller_id": lambda k: seller_id(world.S + 100 + k),
-        "account_id": lambda k: reviewer_id(world.R + 100 + k),
-        "reviewer_id": lambda k: reviewer_id(world.R + 100 + k),
-        "product_id": lambda k: product_id(len(world.product_seller) + 100 + k),
-        "brand_id": lambda k: brand_id(world.brand_count + 100 + k),
+        "seller_id": ("seller", world.S),
+        "account_id": ("reviewer", world.R),
+        "reviewer_id": ("reviewer", world.R),
+        "product_id": ("product", len(world.product_seller)),
+        "brand_id": ("brand", world.brand_count),
     }
-    return lambda column, row: limits[column](row % 1000)
+
+    def unknown(column: str, row: int) -> str:
+        kind, count = limits[column]
+        return world.ids.one(kind, count + 100 + row % 1000)
+
+    return unknown

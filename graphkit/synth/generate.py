@@ -22,6 +22,7 @@ from rich.text import Text
 
 from graphkit.errors import GraphkitError
 from graphkit.synth.feeds import FEEDS, Feeds, FeedWriter, make_dirty, unknown_id
+from graphkit.synth.ids import Ids
 from graphkit.synth.truth import DirtyRow, GroundTruth, write_truth
 from graphkit.synth.world import SCALES, World
 
@@ -54,16 +55,20 @@ def generate(
     seed: int = 7,
     to_postgres: str | None = None,
     progress: bool = False,
+    id_scheme: str = "prefixed",
 ) -> Summary:
-    """Write ``out_dir/feeds/*`` (docs/feeds.md), ``out_dir/truth/ground_truth.json`` and
-    ``out_dir/truth/benign_register.yaml``; with ``to_postgres`` (a DSN) also the tables of
-    schema ``marketplace``. Same ``seed`` and ``scale`` give byte-identical files."""
+    """Write ``out_dir/feeds/*`` (docs/feeds.md), ``out_dir/truth/ground_truth.json`` (and
+    its generic ``rings.csv``, ``benign.csv``) and ``out_dir/truth/benign_register.yaml``; with
+    ``to_postgres`` (a DSN) also the tables of schema ``marketplace``. ``id_scheme``:
+    ``prefixed`` (``S000001``...) or ``opaque`` (ids that carry no kind, see
+    :mod:`graphkit.synth.ids`). Same arguments give byte-identical files."""
     if scale not in SCALES:
         raise GraphkitError(f"unknown scale {scale!r}", hint=f"use one of {', '.join(SCALES)}")
     if not isinstance(seed, int) or seed < 0:
         raise GraphkitError(
             f"seed must be a non-negative integer, not {seed!r}", hint="e.g. --seed 7"
         )
+    Ids(id_scheme, seed)  # fail early on an unknown scheme
     out = Path(out_dir)
     if out.exists() and not out.is_dir():
         raise GraphkitError(f"{out} is a file", hint="pass a directory for --out")
@@ -72,7 +77,7 @@ def generate(
         from graphkit.synth.postgres import PostgresSink
 
         PostgresSink(to_postgres).close()  # fail early on a bad DSN; create the schema
-    world = World(SCALES[scale], seed)
+    world = World(SCALES[scale], seed, id_scheme)
     feeds = Feeds(world)
     totals = feeds.totals()
     shutil.rmtree(out / "feeds", ignore_errors=True)

@@ -5,11 +5,12 @@
 
 >>> truth = read_truth("out")  # doctest: +SKIP
 >>> sorted({ring.archetype for ring in truth.rings})  # doctest: +SKIP
-['brand_front', 'camouflage', 'identity', 'paid_review', 'repeat_offender', 'self_review']
+['brand_front', 'camouflage', 'card_chain', 'device_ring', 'identity', 'paid_review', ...]
 """
 
 from __future__ import annotations
 
+import csv
 import json
 from dataclasses import asdict, dataclass, field
 from pathlib import Path
@@ -23,6 +24,9 @@ ARCHETYPES = (
     "self_review",
     "repeat_offender",
     "camouflage",
+    "device_ring",
+    "card_chain",
+    "review_pool",
 )
 BENIGN_REASONS = (
     "prep-centre",
@@ -32,6 +36,12 @@ BENIGN_REASONS = (
     "household-device",
     "launch-burst",
     "honest-overlap",
+    "office",
+    "family",
+    "cafe",
+    "customer-service",
+    "popular-crowd",
+    "brand-transfer",
 )
 
 
@@ -72,6 +82,7 @@ class Lookalike:
     reviewers: list[str] = field(default_factory=list)
     products: list[str] = field(default_factory=list)
     identifiers: list[Identifier] = field(default_factory=list)
+    brands: list[str] = field(default_factory=list)
 
 
 @dataclass
@@ -103,10 +114,32 @@ class GroundTruth:
 
 
 def write_truth(truth: GroundTruth, out_dir: Path) -> Path:
+    """Write ``truth/ground_truth.json`` and the generic ``truth/rings.csv`` (account_id,
+    ring_id, archetype: every ring seller and reviewer) and ``truth/benign.csv`` (account_id,
+    kind: each look-alike account once per reason) that any evaluator can read."""
     path = Path(out_dir) / "truth" / "ground_truth.json"
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text(json.dumps(asdict(truth), separators=(",", ":")) + "\n")
+    rings = [
+        (account, ring.ring_id, ring.archetype)
+        for ring in truth.rings
+        for account in (*ring.sellers, *ring.reviewers)
+    ]
+    benign = dict.fromkeys(
+        (account, item.reason)
+        for item in truth.benign
+        for account in (*item.sellers, *item.reviewers)
+    )
+    _write_csv(path.parent / "rings.csv", ("account_id", "ring_id", "archetype"), rings)
+    _write_csv(path.parent / "benign.csv", ("account_id", "kind"), list(benign))
     return path
+
+
+def _write_csv(path: Path, header: tuple[str, ...], rows: list[tuple]) -> None:
+    with path.open("w", newline="") as f:
+        writer = csv.writer(f)
+        writer.writerow(header)
+        writer.writerows(rows)
 
 
 def read_truth(out_dir: str | Path) -> GroundTruth:
