@@ -39,9 +39,11 @@ from pydantic import BaseModel, ConfigDict, SecretStr, ValidationError
 
 from graphkit.errors import ConfigError
 
-#: The one place the managed Neo4j and APOC versions are pinned (override: GRAPHKIT_NEO4J_VERSION).
+#: The one place the managed Neo4j, APOC and Graph Data Science versions are pinned
+#: (override: GRAPHKIT_NEO4J_VERSION, GRAPHKIT_APOC_VERSION, GRAPHKIT_GDS_VERSION).
 NEO4J_VERSION = "5.26.19"
 APOC_VERSION = "5.26.19"
+GDS_VERSION = "2.13.9"
 
 ENV_VARS = {
     "NEO4J_URI": ("neo4j", "uri"),
@@ -52,6 +54,7 @@ ENV_VARS = {
     "GRAPHKIT_HOME": ("graphkit", "home"),
     "GRAPHKIT_NEO4J_VERSION": ("server", "version"),
     "GRAPHKIT_APOC_VERSION": ("server", "apoc_version"),
+    "GRAPHKIT_GDS_VERSION": ("server", "gds_version"),
     "GRAPHKIT_BOLT_PORT": ("server", "bolt_port"),
     "GRAPHKIT_HEAP": ("server", "heap"),
     "GRAPHKIT_PAGECACHE": ("server", "pagecache"),
@@ -71,6 +74,7 @@ class Settings(BaseModel):
     home: Path = Path.home() / ".cache" / "graphkit"
     neo4j_version: str = NEO4J_VERSION
     apoc_version: str = APOC_VERSION
+    gds_version: str = GDS_VERSION
     bolt_port: int = 7687
     heap: str = "2g"
     pagecache: str = "4g"

@@ -1,9 +1,11 @@
 """The managed local Neo4j: provision from Maven Central, start, stop, status, logs, reset.
 
-Neo4j Community and APOC core are resolved once by Maven into a shared cache
+Neo4j Community, APOC core and the open-source Graph Data Science library are resolved once
+by Maven into a shared cache
 (``$GRAPHKIT_CACHE``, default ``~/.cache/graphkit``); each instance keeps its own conf,
 data, logs and password under ``<home>/instance``. The server listens on loopback only,
-with auth on and a generated password in a file only the user can read.
+with auth on and a generated password in a file only the user can read (it never appears
+on a command line).
 
 >>> server = ManagedServer(load_settings(env={}))                 # doctest: +SKIP
 >>> server.start()                                               # doctest: +SKIP
@@ -53,6 +55,7 @@ class Status:
     bolt_uri: str
     version: str | None
     apoc_version: str | None
+    gds_version: str | None
     data_dir: Path
 
     def lines(self) -> list[str]:
@@ -61,6 +64,7 @@ class Status:
             f"state:    {state}",
             f"version:  Neo4j {self.version or '-'} Community",
             f"apoc:     {self.apoc_version or '-'}",
+            f"gds:      {self.gds_version or '-'}",
             f"bolt:     {self.bolt_uri}",
             f"data:     {self.data_dir}",
         ]
@@ -71,7 +75,8 @@ class ManagedServer:
 
     def __init__(self, settings: Settings | None = None):
         self.settings = settings or load_settings()
-        tag = f"neo4j-{self.settings.neo4j_version}-apoc-{self.settings.apoc_version}"
+        s = self.settings
+        tag = f"neo4j-{s.neo4j_version}-apoc-{s.apoc_version}-gds-{s.gds_version}"
         self.dist = cache_dir() / tag
         self.instance = Path(self.settings.home).expanduser() / "instance"
         self.conf_dir = self.instance / "conf"
@@ -99,24 +104,37 @@ class ManagedServer:
         return (self.dist / ".complete").is_file()
 
     def provision(self, echo=print) -> None:
-        """Resolve Neo4j and APOC from Maven Central into the cache, once."""
+        """Resolve Neo4j, APOC and GDS from Maven Central into the cache, once.
+
+        GDS needs ``opengds-extension`` beside ``proc`` (without it the server refuses to
+        start). Plugin dependencies the server already ships are left out.
+        """
         if self.provisioned:
             return
         java = _require_tool("java", "Java 17+ (e.g. `apt-get install openjdk-17-jre-headless`)")
         _check_java_version(java)
         mvn = _require_tool("mvn", "Maven (e.g. `apt-get install maven`)")
-        version, apoc = self.settings.neo4j_version, self.settings.apoc_version
-        echo(f"Provisioning Neo4j {version} Community + APOC {apoc} from Maven Central ...")
+        version, apoc, gds = (self.settings.neo4j_version, self.settings.apoc_version,
+                              self.settings.gds_version)  # fmt: skip
+        echo(f"Provisioning Neo4j {version} Community + APOC {apoc} + GDS {gds} "
+             "from Maven Central ...")  # fmt: skip
         staging = Path(tempfile.mkdtemp(prefix="graphkit-dist-", dir=_ensure(self.dist.parent)))
         server = [("org.neo4j", "neo4j", version)]
-        plugins = [("org.neo4j.procedure", a, apoc) for a in ("apoc-core", "apoc-common")]
+        plugins = [("org.neo4j.procedure", a, apoc) for a in ("apoc-core", "apoc-common")] + [
+            ("org.neo4j.gds", a, gds) for a in ("opengds-extension", "proc")
+        ]
         _maven_copy(mvn, "neo4j-server", server, staging / "lib")
-        _maven_copy(mvn, "apoc", plugins, staging / "plugins")
-        server_jars = {_artifact_name(p.name) for p in (staging / "lib").glob("*.jar")}
-        for jar in (staging / "plugins").glob("*.jar"):
-            if _artifact_name(jar.name) in server_jars:
-                jar.unlink()  # the server already ships it; two copies would clash
-        (staging / ".complete").write_text(f"neo4j {version}\napoc {apoc}\n")
+        _maven_copy(mvn, "plugins", plugins, staging / "plugins")
+        shipped = server_shipped(
+            [p.name for p in (staging / "lib").glob("*.jar")],
+            [p.name for p in (staging / "plugins").glob("*.jar")],
+        )
+        for name in shipped:
+            (staging / "plugins" / name).unlink()  # two copies on one classpath would clash
+        kept = len(list((staging / "plugins").glob("*.jar")))
+        echo(f"Plugins: {kept} jars; left out {len(shipped)} the server already ships: "
+             + ", ".join(shipped))  # fmt: skip
+        (staging / ".complete").write_text(f"neo4j {version}\napoc {apoc}\ngds {gds}\n")
         shutil.rmtree(self.dist, ignore_errors=True)
         staging.rename(self.dist)
         echo(f"Cached in {self.dist}")
@@ -160,8 +178,8 @@ class ManagedServer:
             "server.memory.heap.max_size": s.heap,
             "server.memory.pagecache.size": s.pagecache,
             "db.transaction.timeout": "0s",
-            "dbms.security.procedures.unrestricted": "apoc.*",
-            "dbms.security.procedures.allowlist": "apoc.*",
+            "dbms.security.procedures.unrestricted": "apoc.*,gds.*",
+            "dbms.security.procedures.allowlist": "apoc.*,gds.*",
             "server.jvm.additional": "-XX:+UseG1GC",
             "dbms.usage_report.enabled": "false",
         }
@@ -217,7 +235,9 @@ class ManagedServer:
             if not self.password_file.is_file():
                 self.password_file.touch(mode=0o600)
                 self.password_file.write_text(new_password() + "\n")
-            self._java(ADMIN_MAIN, "dbms", "set-initial-password", self.password())
+            # "@file": neo4j-admin (picocli) reads its arguments from the 0600 file, so the
+            # password is on no command line.
+            self._java(ADMIN_MAIN, "dbms", "set-initial-password", f"@{self.password_file}")
         self.password_file.chmod(0o600)
         echo(f"Starting Neo4j {self.settings.neo4j_version} ...")
         self._java(SERVER_MAIN, "start")
@@ -241,9 +261,17 @@ class ManagedServer:
             hint="see `graphkit neo4j logs`",
         )
 
-    def _query_components(self) -> tuple[str, str | None] | None:
+    def _query_components(self) -> tuple[str, str | None, str | None] | None:
+        """(Neo4j, APOC, GDS) versions from the running server; None while it does not answer."""
         from neo4j import GraphDatabase
         from neo4j import exceptions as neo4j_errors
+
+        def plugin_version(driver, plugin: str) -> str | None:
+            try:
+                records, _, _ = driver.execute_query(f"RETURN {plugin}.version() AS v")
+            except neo4j_errors.ClientError:
+                return None
+            return records[0]["v"]
 
         try:
             with GraphDatabase.driver(
@@ -253,12 +281,8 @@ class ManagedServer:
                     "CALL dbms.components() YIELD versions RETURN versions[0] AS v",
                     database_="system",
                 )
-                version = records[0]["v"]
-                try:
-                    apoc, _, _ = driver.execute_query("RETURN apoc.version() AS v")
-                    return version, apoc[0]["v"]
-                except neo4j_errors.ClientError:
-                    return version, None
+                plugins = plugin_version(driver, "apoc"), plugin_version(driver, "gds")
+                return records[0]["v"], *plugins
         except (neo4j_errors.Neo4jError, neo4j_errors.DriverError, OSError, ServerError):
             return None
 
@@ -276,8 +300,8 @@ class ManagedServer:
     def status(self) -> Status:
         running = self.is_running()
         components = self._query_components() if running else None
-        version, apoc = components if components else (self._dist_version(), None)
-        return Status(running, self._pid(), self.bolt_uri, version, apoc, self.data_dir)
+        version, apoc, gds = components if components else (self._dist_version(), None, None)
+        return Status(running, self._pid(), self.bolt_uri, version, apoc, gds, self.data_dir)
 
     def _dist_version(self) -> str | None:
         return self.settings.neo4j_version if self.provisioned else None
@@ -320,9 +344,27 @@ def _tail(text: str, lines: int = 6) -> str:
     return " | ".join(line for line in text.strip().splitlines()[-lines:] if line.strip())
 
 
-def _artifact_name(jar: str) -> str:
-    """``neo4j-bolt-5.26.19.jar`` -> ``neo4j-bolt``."""
+def _coordinate(jar: str) -> str:
+    """The ``groupId.artifactId`` of a jar that Maven copied with its group prepended.
+
+    >>> _coordinate("org.neo4j.gds.neo4j-values-2.13.9.jar")
+    'org.neo4j.gds.neo4j-values'
+    """
     return re.sub(r"-\d[\w.\-]*\.jar$", "", jar)
+
+
+def server_shipped(server_jars: list[str], plugin_jars: list[str]) -> list[str]:
+    """The plugin jars whose groupId:artifactId the server already ships (in any version).
+
+    Matching on the group too keeps plugin jars that only share an artifact name with one of
+    the server's (GDS's ``org.neo4j.gds:neo4j-values`` is not ``org.neo4j:neo4j-values``).
+
+    >>> server_shipped(["org.neo4j.neo4j-values-5.26.19.jar"],
+    ...                ["org.neo4j.gds.neo4j-values-2.13.9.jar", "org.neo4j.neo4j-values-5.1.jar"])
+    ['org.neo4j.neo4j-values-5.1.jar']
+    """
+    shipped = {_coordinate(name) for name in server_jars}
+    return sorted(name for name in plugin_jars if _coordinate(name) in shipped)
 
 
 def _port_in_use(port: int) -> bool:
@@ -353,12 +395,14 @@ def _maven_copy(mvn: str, artifact: str, coords: list[tuple[str, str, str]], out
         deps = "".join(DEPENDENCY.format(*c) for c in coords)
         pom.write_text(POM_TEMPLATE.format(artifact=artifact, dependencies=deps))
         command = [mvn, "-B", "-q", "-f", str(pom), "dependency:copy-dependencies",
-                   f"-DoutputDirectory={out}", "-DincludeScope=runtime"]  # fmt: skip
+                   f"-DoutputDirectory={out}", "-DincludeScope=runtime",
+                   "-Dmdep.prependGroupId=true"]  # fmt: skip
         done = subprocess.run(command, capture_output=True, text=True)
     if done.returncode != 0:
         missing = ", ".join(":".join(c) for c in coords)
         raise ServerError(
             f"Maven could not resolve {missing}: {_tail(done.stdout + done.stderr, 4)}",
             hint="check that Maven Central is reachable (proxy settings in ~/.m2/settings.xml) "
-            "and that GRAPHKIT_NEO4J_VERSION / GRAPHKIT_APOC_VERSION name published versions",
+            "and that GRAPHKIT_NEO4J_VERSION / GRAPHKIT_APOC_VERSION / GRAPHKIT_GDS_VERSION "
+            "name published versions",
         )

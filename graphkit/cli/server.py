@@ -14,7 +14,7 @@ from graphkit.server import ManagedServer
 
 neo4j_app = group(
     "neo4j",
-    "Run graphkit's own local Neo4j 5.26 Community + APOC (loopback only, auth on).\n\n"
+    "Run graphkit's own local Neo4j 5.26 Community + APOC + GDS (loopback only, auth on).\n\n"
     "Examples: `graphkit neo4j start`, `graphkit neo4j status`, `graphkit neo4j reset --yes`",
 )
 schema_app = group(
@@ -54,7 +54,7 @@ def stop() -> None:
 @neo4j_app.command()
 @friendly_errors
 def status() -> None:
-    """Say whether the server runs, its version, Bolt URI, APOC version and data directory."""
+    """Say whether the server runs, its version, APOC and GDS versions, Bolt URI, data directory."""
     state = _server().status()
     for line in state.lines():
         out.print(line, highlight=False)

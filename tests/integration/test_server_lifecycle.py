@@ -4,9 +4,13 @@ import os
 import socket
 import subprocess
 import sys
+import threading
 from pathlib import Path
 
 import pytest
+
+from graphkit.config import GDS_VERSION, load_settings
+from graphkit.server import ManagedServer
 
 pytestmark = [pytest.mark.integration, pytest.mark.slow]
 
@@ -43,6 +47,7 @@ def test_cli_lifecycle_is_idempotent_and_truthful(tmp_path: Path) -> None:
         assert status.returncode == 0
         assert "running" in status.stdout and "Neo4j 5.26." in status.stdout
         assert "apoc:     5.26" in status.stdout
+        assert f"gds:      {GDS_VERSION}" in status.stdout
         assert str(tmp_path / "instance" / "data") in status.stdout
         password = (tmp_path / "instance" / "password").read_text().strip()
         assert password not in first.stdout + first.stderr + status.stdout
@@ -55,6 +60,45 @@ def test_cli_lifecycle_is_idempotent_and_truthful(tmp_path: Path) -> None:
         assert "not running" in _graphkit(env, "neo4j", "stop").stdout
     finally:
         _graphkit(env, "neo4j", "stop")
+
+
+def _command_lines() -> dict[int, str]:
+    """Every readable process's command line, by pid."""
+    lines = {}
+    for cmdline in Path("/proc").glob("[0-9]*/cmdline"):
+        try:
+            lines[int(cmdline.parent.name)] = cmdline.read_bytes().replace(b"\0", b" ").decode()
+        except OSError:
+            continue  # the process ended while we looked
+    return lines
+
+
+def test_the_password_is_on_no_command_line(tmp_path: Path) -> None:
+    """Every process seen while a fresh instance starts (neo4j-admin's launcher and the JVM it
+    spawns, the server) is read from /proc; none carries the password."""
+    seen: set[str] = set()
+    done = threading.Event()
+
+    def watch() -> None:
+        while not done.wait(0.02):
+            seen.update(_command_lines().values())
+
+    env = {"GRAPHKIT_HOME": str(tmp_path), "GRAPHKIT_BOLT_PORT": str(_free_port()),
+           "GRAPHKIT_HEAP": "512m", "GRAPHKIT_PAGECACHE": "256m"}  # fmt: skip
+    server = ManagedServer(load_settings(env=env))
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    try:
+        server.start(echo=lambda *_: None)
+        running = _command_lines()
+        password, pid = server.password(), server.status().pid
+    finally:
+        done.set()
+        watcher.join()
+        server.stop(echo=lambda *_: None)
+    assert pid is not None and "org.neo4j" in running[pid]  # the server's own command line
+    assert any("AdminTool dbms set-initial-password" in line for line in seen)  # and the admin's
+    assert not any(password in line for line in seen | set(running.values()))  # (not shown)
 
 
 def test_neo4j_commands_refuse_an_external_uri(tmp_path: Path) -> None:
