@@ -47,6 +47,7 @@ LINK_ENDS: dict[str, tuple[str, str]] = {
     "self-review": (SELLER, REVIEWER),
     "solicited": (SELLER, REVIEWER),
     "lockstep": (REVIEWER, REVIEWER),
+    "lockstep-seller": (SELLER, REVIEWER),  # the seller whose listings a lockstep pair reviewed
 }
 
 #: An account in the evidence graph: its kind (from its label) and its id. Ids of different
@@ -68,9 +69,11 @@ def ring_id(members: Iterable[str]) -> str:
 class Link:
     """Evidence that two accounts belong together.
 
-    ``kind`` is ``identity`` (sellers sharing identifiers), ``brand`` (sellers co-selling
-    niche brands), ``self-review``, ``solicited`` or ``lockstep``; ``evidence`` holds one
-    dict per shared identifier, per shared brand or per fact.
+    ``kind`` is ``identity`` (accounts sharing identifiers), ``brand`` (sellers co-selling
+    niche brands), ``self-review``, ``solicited``, ``lockstep`` or ``lockstep-seller``;
+    ``evidence`` holds one dict per shared identifier, per shared brand or per fact.
+    ``account_kinds`` gives the kinds of ``a`` and ``b`` when the query returned them (from
+    the accounts' labels); otherwise they follow from ``kind`` (:data:`LINK_ENDS`).
     """
 
     a: str
@@ -78,11 +81,12 @@ class Link:
     kind: str
     weight: float
     evidence: tuple[dict[str, Any], ...] = ()
+    account_kinds: tuple[str, str] | None = None
 
     @property
     def ends(self) -> tuple[Account, Account]:
         """``((kind_a, a), (kind_b, b))``: the two accounts, each with its kind."""
-        kind_a, kind_b = LINK_ENDS[self.kind]
+        kind_a, kind_b = self.account_kinds or LINK_ENDS[self.kind]
         return (kind_a, self.a), (kind_b, self.b)
 
 
@@ -115,7 +119,14 @@ class Ring:
     def from_dict(cls, data: Mapping[str, Any]) -> Ring:
         fields = {k: v for k, v in data.items() if k != "link_counts"}
         fields["links"] = [
-            Link(**{**link, "evidence": tuple(link["evidence"])}) for link in data["links"]
+            Link(
+                **{
+                    **link,
+                    "evidence": tuple(link["evidence"]),
+                    "account_kinds": link.get("account_kinds") and tuple(link["account_kinds"]),
+                }
+            )
+            for link in data["links"]
         ]
         return cls(**fields)
 

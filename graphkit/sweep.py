@@ -13,6 +13,7 @@ since Neo4j runs each query on one core; networkx joins the links into rings.
 from __future__ import annotations
 
 import json
+import math
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -21,9 +22,10 @@ from typing import Any
 
 import pandas as pd
 
-from graphkit.analysis import Link, Ring, rings_from_links, score_ring
+from graphkit.analysis import Link, Ring, link_graph, make_ring, rings_from_links, score_ring
+from graphkit.communities import attached, communities
 from graphkit.db import Database
-from graphkit.graphmodel import SELLER
+from graphkit.graphmodel import IDENTIFIERS, SELLER
 from graphkit.packs import run
 from graphkit.packs.output import records
 from graphkit.packs.result import Subgraph
@@ -40,15 +42,46 @@ class SweepSettings:
 
     max_identifier_degree: int = _setting(50, "Identifiers shared by more accounts are hubs.")
     min_link_score: float = _setting(
-        0.3, "Identity and self-review links weaker than this are dropped."
+        0.3, "Identity and self-review links weaker than this (FRAUDAR sum) are dropped."
+    )
+    max_gap_days: int = _setting(
+        90, "IPs, addresses, phones count as shared only when held this close in time."
+    )
+    strong_identity: float = _setting(
+        0.45, "Identity links this strong (one identifier of degree <= 4) form components."
+    )
+    min_surprise: float = _setting(
+        3.0, "Brand and lockstep links need -log10 P(chance) at least this (Poisson tail)."
     )
     min_shared_brands: int = _setting(2, "Brands two sellers must share for a brand link.")
-    max_brand_sellers: int = _setting(40, "Brands carried by more sellers say nothing.")
-    lockstep_min_products: int = _setting(3, "Products a lockstep pair co-reviews.")
-    lockstep_window_hours: int = _setting(48, "Length of a lockstep window.")
+    max_brand_sellers: int = _setting(100, "Brands carried by more sellers are skipped.")
+    lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
+    lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
+    min_solicited: float = _setting(
+        0.15, "Solicitation links weaker than this (unusual x followed) are dropped."
+    )
+    max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
     min_members: int = _setting(3, "Accounts a ring needs (a pair is a coincidence).")
-    min_ring_score: float = _setting(1.5, "Rings scoring less are not reported.")
+    min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
     jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
+
+
+def poisson_surprise(observed: int, expected: float) -> float:
+    """-log10 P(X >= observed) for X ~ Poisson(expected): how unlikely a count is by chance.
+
+    >>> round(poisson_surprise(3, 0.05), 2), poisson_surprise(0, 2.0)
+    (4.7, 0.0)
+    """
+    if observed <= 0:
+        return 0.0
+    if expected <= 0:
+        return 300.0
+    term = math.exp(-expected + observed * math.log(expected) - math.lgamma(observed + 1))
+    total, k = 0.0, observed
+    while term > total * 1e-12 and k < observed + 1000:
+        total, k = total + term, k + 1
+        term *= expected / k
+    return min(300.0, -math.log10(total)) if total > 0 else 300.0
 
 
 def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -65,9 +98,27 @@ def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> l
     ]
 
 
+def solicitation_weight(row: dict[str, Any]) -> float:
+    """How much a contact before a review says: how unusual contacting this buyer is for the
+    seller (1 - the share of its buyers it contacts: customer service contacts nearly all)
+    times what followed: 1 for a refund of (nearly) the item's price after a 4.5+ star
+    review (paid for the review), 0.5 for a 4.5+ star review without one, 0 otherwise.
+
+    >>> solicitation_weight({"contact_share": 0.4, "avg_rating": 5.0, "refund_share": 1.0,
+    ...                      "refund_after_review": True})
+    0.6
+    """
+    if (row["avg_rating"] or 0) < 4.5:
+        return 0.0
+    paid = row["refund_after_review"] and (row["refund_share"] or 0) >= 0.8
+    return round((1.0 - row["contact_share"]) * (1.0 if paid else 0.5), 4)
+
+
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
-    """Every pairwise link the packs find, with its evidence. The queries are independent
-    and run ``settings.jobs`` at a time, the longest (lockstep) first."""
+    """Every pairwise link the packs find, each weighted by how unusual it is against its
+    background, with its evidence and the numbers behind the weight. The queries are
+    independent and run ``settings.jobs`` at a time, the longest (lockstep) first."""
+    reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable]
     with ThreadPoolExecutor(settings.jobs) as pool:
         lockstep = pool.submit(
             run,
@@ -76,7 +127,15 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             min_products=settings.lockstep_min_products,
             window_hours=settings.lockstep_window_hours,
         )
-        identity = pool.submit(identity_links, db, settings)
+        identity = pool.submit(
+            run,
+            "identity.account-overlap",
+            db,
+            min_score=settings.min_link_score,
+            max_identifier_degree=settings.max_identifier_degree,
+            max_gap_days=settings.max_gap_days,
+            reassignable=reassignable,
+        )
         brands = pool.submit(
             run,
             "brand.co-selling",
@@ -88,10 +147,24 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             run, "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
         )
         solicited = pool.submit(run, "reviews.solicited", db)
-    links = identity.result()
+    links = [
+        Link(
+            row["account_a"],
+            row["account_b"],
+            "identity",
+            row["score"],
+            tuple(row["evidence"]),
+            (row["kind_a"], row["kind_b"]),
+        )  # fmt: skip
+        for row in records(identity.result())
+    ]
     for row in records(brands.result()):
-        evidence = tuple(row["evidence"])
-        links.append(Link(row["seller_a"], row["seller_b"], "brand", row["score"], evidence))
+        surprise = poisson_surprise(row["n_shared"], row["expected"])
+        if surprise >= settings.min_surprise:
+            background = {"n_shared": row["n_shared"], "expected": row["expected"],
+                          "surprise": round(surprise, 2)}  # fmt: skip
+            evidence = (background, *row["evidence"])
+            links.append(Link(row["seller_a"], row["seller_b"], "brand", row["score"], evidence))
     for row in records(self_reviews.result()):
         if row["score"] >= settings.min_link_score:
             facts = {"n_reviews": row["n_reviews"], "avg_rating": row["avg_rating"]}
@@ -100,14 +173,34 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
     for row in records(solicited.result()):
-        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
-        links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", 1.0, (facts,)))
+        weight = solicitation_weight(row)
+        if weight >= settings.min_solicited:
+            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
+            links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
     for row in records(lockstep.result()):
-        facts = {"n_products": row["n_products"], "products": row["products"]}
-        links.append(
-            Link(row["reviewer_a"], row["reviewer_b"], "lockstep", row["n_products"], (facts,))
-        )
+        surprise = poisson_surprise(row["n_products"], row["expected"])
+        if surprise < settings.min_surprise:
+            continue
+        weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
+        facts = {k: row[k] for k in ("n_products", "expected", "reviews_a", "reviews_b",
+                                     "products", "sellers")}  # fmt: skip
+        facts["surprise"] = round(surprise, 2)
+        links.append(Link(row["reviewer_a"], row["reviewer_b"], "lockstep", weight, (facts,)))
+        for seller in row["sellers"]:
+            for reviewer in (row["reviewer_a"], row["reviewer_b"]):
+                links.append(Link(seller, reviewer, "lockstep-seller", weight / 2, (facts,)))
     return links
+
+
+def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list[Ring]:
+    """Rings as communities (:mod:`graphkit.communities`), reviewers attached only through
+    their sellers, at least ``min_members`` accounts, unscored."""
+    graph = link_graph(links)
+    groups = communities(
+        db, links, strong_identity=settings.strong_identity, max_ring_size=settings.max_ring_size
+    )
+    rings = [make_ring(graph, attached(graph, group)) for group in groups]
+    return [ring for ring in rings if len(ring.members) >= settings.min_members]
 
 
 def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
@@ -142,8 +235,7 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
 
 def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]:
     """Rings in the whole graph, best first; only those scoring at least ``min_ring_score``."""
-    links = collect_links(db, settings)
-    rings = [ring for ring in rings_from_links(links) if len(ring.members) >= settings.min_members]
+    rings = form_rings(db, collect_links(db, settings), settings)
     _describe(db, rings, settings.jobs)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))
