@@ -107,6 +107,11 @@ class Ring:
     def members(self) -> list[str]:
         return self.sellers + self.reviewers
 
+    @property
+    def accounts(self) -> set[Account]:
+        """The members as ``(kind, id)``."""
+        return {(SELLER, s) for s in self.sellers} | {(REVIEWER, r) for r in self.reviewers}
+
     def link_counts(self) -> dict[str, int]:
         return dict(sorted(Counter(link.kind for link in self.links).items()))
 

@@ -243,7 +243,7 @@ def _row(group: str, archetype: str, planted: set[Account], flagged: set[Account
 
 def score(rings: list[Ring], truth: Truth) -> Report:
     """Compare the rings' accounts with the truth's, per kind and per archetype."""
-    members = {ring.id: ring_accounts(ring) for ring in rings}
+    members = {ring.id: ring.accounts for ring in rings}
     flagged = set().union(*members.values()) if members else set()
     planted = truth.all_members
     ring_of = truth.ring_of()
@@ -284,11 +284,6 @@ def score(rings: list[Ring], truth: Truth) -> Report:
         n_flagged=len(flagged),
         unresolved=len(truth.unresolved),
     )
-
-
-def ring_accounts(ring: Ring) -> set[Account]:
-    """The ring's accounts as ``(kind, id)``."""
-    return {(SELLER, s) for s in ring.sellers} | {(REVIEWER, r) for r in ring.reviewers}
 
 
 def evaluate(rings: list[Ring], truth_path: Path, db: Database | None = None) -> Report:

@@ -25,7 +25,7 @@ import pandas as pd
 from graphkit.analysis import Link, Ring, link_graph, make_ring, rings_from_links, score_ring
 from graphkit.communities import attached, communities
 from graphkit.db import Database
-from graphkit.graphmodel import IDENTIFIERS, SELLER
+from graphkit.graphmodel import IDENTIFIERS, REVIEWER, SELLER
 from graphkit.packs import run
 from graphkit.packs.output import records
 from graphkit.packs.result import Subgraph
@@ -58,8 +58,23 @@ class SweepSettings:
     lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
     lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
     min_solicited: float = _setting(
-        0.15, "Solicitation links weaker than this (unusual x followed) are dropped."
+        0.15,
+        "Solicitation links weaker than this (unusual x followed) form no community; they "
+        "only join reviewers to a ring already proven by paid reviews.",
     )
+    max_strong_degree: int = _setting(
+        4, "Identifiers held by at most this many accounts support an identity ring."
+    )
+    min_identity_support: float = _setting(
+        0.75,
+        "An identity ring of n accounts needs this x (n - 1) distinct rare identifiers "
+        "(IPs, addresses, phones count half): a chain of devices and cards, not one office IP.",
+    )
+    min_paid_reviewers: int = _setting(
+        2, "Reviewers refunded after a 5-star review that make a solicitation ring."
+    )
+    min_lockstep_reviewers: int = _setting(3, "Reviewers in significant lockstep for a pool.")
+    min_brand_sellers: int = _setting(3, "Sellers joined by significant brand links.")
     max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
     min_members: int = _setting(3, "Accounts a ring needs (a pair is a coincidence).")
     min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
@@ -102,7 +117,7 @@ def solicitation_weight(row: dict[str, Any]) -> float:
     """How much a contact before a review says: how unusual contacting this buyer is for the
     seller (1 - the share of its buyers it contacts: customer service contacts nearly all)
     times what followed: 1 for a refund of (nearly) the item's price after a 4.5+ star
-    review (paid for the review), 0.5 for a 4.5+ star review without one, 0 otherwise.
+    review (paid for the review), 0.1 for a 4.5+ star review without one, 0 otherwise.
 
     >>> solicitation_weight({"contact_share": 0.4, "avg_rating": 5.0, "refund_share": 1.0,
     ...                      "refund_after_review": True})
@@ -110,8 +125,12 @@ def solicitation_weight(row: dict[str, Any]) -> float:
     """
     if (row["avg_rating"] or 0) < 4.5:
         return 0.0
-    paid = row["refund_after_review"] and (row["refund_share"] or 0) >= 0.8
-    return round((1.0 - row["contact_share"]) * (1.0 if paid else 0.5), 4)
+    return round((1.0 - row["contact_share"]) * (1.0 if paid_for(row) else 0.1), 4)
+
+
+def paid_for(facts: dict[str, Any]) -> bool:
+    """Refunded (nearly) the item's price after the review: the review was bought."""
+    return bool(facts.get("refund_after_review")) and (facts.get("refund_share") or 0) >= 0.8
 
 
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -174,7 +193,7 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             )
     for row in records(solicited.result()):
         weight = solicitation_weight(row)
-        if weight >= settings.min_solicited:
+        if weight > 0:
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
             links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
     for row in records(lockstep.result()):
@@ -193,14 +212,75 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 
 def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list[Ring]:
-    """Rings as communities (:mod:`graphkit.communities`), reviewers attached only through
-    their sellers, at least ``min_members`` accounts, unscored."""
-    graph = link_graph(links)
+    """Rings as communities (:mod:`graphkit.communities`) of the links at least as strong as
+    their thresholds, reviewers attached only through their sellers, at least
+    ``min_members`` accounts and some :func:`ring_evidence`; then a ring proven by paid
+    reviews takes the other reviewers its sellers solicited (5-star reviews after a contact)
+    that no ring holds. Unscored."""
+    strong = [
+        link for link in links if link.kind != "solicited" or link.weight >= settings.min_solicited
+    ]
+    graph = link_graph(strong)
     groups = communities(
-        db, links, strong_identity=settings.strong_identity, max_ring_size=settings.max_ring_size
+        db, strong, strong_identity=settings.strong_identity, max_ring_size=settings.max_ring_size
     )
     rings = [make_ring(graph, attached(graph, group)) for group in groups]
-    return [ring for ring in rings if len(ring.members) >= settings.min_members]
+    rings = [
+        ring
+        for ring in rings
+        if len(ring.members) >= settings.min_members and ring_evidence(ring, settings)
+    ]
+    taken = {(REVIEWER, r) for ring in rings for r in ring.reviewers}
+    weak = [link for link in links if link.kind == "solicited" and link not in strong]
+    full = link_graph(strong + weak)
+    for i, ring in enumerate(rings):
+        if "paid-reviews" in ring_evidence(ring, settings):
+            sellers = set(ring.sellers)
+            extra = {(REVIEWER, link.b) for link in weak if link.a in sellers} - taken
+            rings[i] = make_ring(full, ring.accounts | extra)
+            taken |= extra
+    return rings
+
+
+def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
+    """What makes the group a ring (empty: nothing does, it is not reported):
+
+    - ``identity``: its accounts with identity links hold at least ``min_identity_support``
+      x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
+      count half): rings chain many personal identifiers, honest offices, families and cafés
+      share one or two;
+    - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
+    - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
+    - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links.
+    """
+    found = []
+    identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
+    holders = {end for link in identity for end in link.ends}
+    rare = {
+        (item["kind"], item["identifier"]): 0.5 if IDENTIFIERS[item["kind"]].reassignable else 1.0
+        for link in identity
+        if link.kind == "identity"
+        for item in link.evidence
+        if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
+    }
+    if (
+        any(kind == SELLER for kind, _ in holders)
+        and len(holders) >= 2
+        and sum(rare.values()) >= settings.min_identity_support * (len(holders) - 1)
+    ):
+        found.append("identity")
+    paid = {
+        link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
+    }
+    if len(paid) >= settings.min_paid_reviewers:
+        found.append("paid-reviews")
+    lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
+    if len(lockstep) >= settings.min_lockstep_reviewers:
+        found.append("lockstep")
+    brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
+    if len(brands) >= settings.min_brand_sellers:
+        found.append("brands")
+    return found
 
 
 def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
