@@ -114,10 +114,9 @@ class ManagedServer:
         java = _require_tool("java", "Java 17+ (e.g. `apt-get install openjdk-17-jre-headless`)")
         _check_java_version(java)
         mvn = _require_tool("mvn", "Maven (e.g. `apt-get install maven`)")
-        version, apoc, gds = (self.settings.neo4j_version, self.settings.apoc_version,
-                              self.settings.gds_version)  # fmt: skip
-        echo(f"Provisioning Neo4j {version} Community + APOC {apoc} + GDS {gds} "
-             "from Maven Central ...")  # fmt: skip
+        s = self.settings
+        version, apoc, gds = s.neo4j_version, s.apoc_version, s.gds_version
+        echo(f"Provisioning Neo4j {version} Community + APOC {apoc} + GDS {gds} from Maven Central")
         staging = Path(tempfile.mkdtemp(prefix="graphkit-dist-", dir=_ensure(self.dist.parent)))
         server = [("org.neo4j", "neo4j", version)]
         plugins = [("org.neo4j.procedure", a, apoc) for a in ("apoc-core", "apoc-common")] + [
