@@ -3,7 +3,7 @@
 generator -> bulk (the whole marketplace via `load --bulk`, vs a bare neo4j-admin import)
 -> sweep (full sweep, dossier latency, quality) -> load (reviews over Bolt into that graph,
 vs naive MERGE and py2neo.bulk) -> sync (1% new reviews) -> small (quality on `small`)
--> viz (2,000-node ring).
+-> viz (2,000-node ring) -> yelpchi (real filter labels: per-user AUC/AP vs 1/#reviews, SpEagle).
 """
 
 from __future__ import annotations
@@ -22,7 +22,7 @@ from statistics import quantiles
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bench import viz_bench
+from bench import viz_bench, yelpchi
 from bench.common import (
     Row,
     bench_env,
@@ -288,4 +288,5 @@ SECTIONS: dict[str, Callable[[Context], list[Row]]] = {
     "sync": sync,
     "small": quality_small,
     "viz": viz,
+    "yelpchi": lambda ctx: yelpchi.section(ctx.work),
 }

@@ -6,6 +6,7 @@ what to do next, and a non-zero exit code; tracebacks are kept for real bugs.
 
 from __future__ import annotations
 
+from graphkit.cli import accounts as _accounts  # noqa: F401
 from graphkit.cli import benign as _benign  # noqa: F401
 from graphkit.cli import demo as _demo  # noqa: F401
 from graphkit.cli import ingest as _ingest  # noqa: F401  (registers `load`, `sync`)

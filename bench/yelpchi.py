@@ -1,0 +1,195 @@
+"""YelpChi (real reviews with Yelp's filter labels) through the stock loaders.
+
+``convert`` turns ``metadata.gz`` (``user product rating label date`` per line) into the feed
+files that ``loaders/reviewers.yaml``, ``products.yaml`` and ``reviews.yaml`` read, plus the
+``sellers`` and ``brands`` feeds ``products`` needs today, and a labels file kept out of the
+feeds directory (labels never reach the graph). Ids get the stock loaders' prefixes (R, P, RV,
+S, B); the labels file uses the same reviewer ids.
+
+Invented values, because today's mappings require them (see MAPPING_SPEC.md): every reviewer
+and seller has country ``US``; each business is its own seller (``S<product>``, status
+``active``) with its own brand (``B<product>``); a product's ``listed_at`` is its first review
+day; ``updated_at`` is the row's last review day; review times are midnight UTC of the day.
+
+    python -m bench.yelpchi /work/shared/data/yelpchi/metadata.gz out/yelpchi
+"""
+
+from __future__ import annotations
+
+import contextlib
+import io
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from bench.common import Row, fresh_database
+from graphkit import accounts, ingest
+from graphkit.db import Database
+from graphkit.identity import DEMO_KEY, Hasher
+
+DATA = Path("/work/shared/data/yelpchi/metadata.gz")
+COLUMNS = ["user_id", "product_id", "rating", "label", "date"]
+#: The stock feeds the converter writes, in load order.
+FEEDS = ["brands", "sellers", "reviewers", "products", "reviews"]
+
+
+def read_metadata(path: Path = DATA) -> pd.DataFrame:
+    """The reviews, one row each; a line that does not parse names its line number."""
+    frame = pd.read_csv(path, sep=r"\s+", header=None, names=COLUMNS, dtype=str)
+    bad = frame[frame.isna().any(axis=1)]
+    if len(bad):
+        raise ValueError(f"{path}: line {bad.index[0] + 1}: expected 5 fields ({COLUMNS})")
+    return frame.assign(
+        rating=frame["rating"].astype(float).astype(int),
+        label=frame["label"].astype(int),
+        ts=pd.to_datetime(frame["date"], format="%Y-%m-%d", utc=True),
+    )
+
+
+def convert(metadata: Path, out_dir: Path) -> Path:
+    """Write ``out_dir/feeds/*`` and ``out_dir/labels.csv``; returns the feeds directory."""
+    reviews = read_metadata(metadata)
+    feeds = out_dir / "feeds"
+    feeds.mkdir(parents=True, exist_ok=True)
+    reviews = reviews.assign(
+        reviewer_id="R" + reviews["user_id"],
+        product="P" + reviews["product_id"],
+        review_id="RV" + reviews.index.astype(str),
+    )
+    users = reviews.groupby("reviewer_id")["ts"].max()
+    pd.DataFrame(
+        {"reviewer_id": users.index, "country": "US", "updated_at": users.dt.strftime("%Y-%m-%d")}
+    ).to_csv(feeds / "reviewers.csv", index=False)
+    days = reviews.groupby("product")["ts"].agg(["min", "max"])
+    business = days.index.str.removeprefix("P")
+    pd.DataFrame(
+        {
+            "seller_id": "S" + business,
+            "country": "US",
+            "status": "active",
+            "updated_at": days["max"].dt.strftime("%Y-%m-%d"),
+        }
+    ).to_csv(feeds / "sellers.csv", index=False)
+    pd.DataFrame(
+        {"brand_id": "B" + business, "name": "business " + business, "updated_at": "2012-10-08"}
+    ).to_csv(feeds / "brands.csv", index=False)
+    pd.DataFrame(
+        {
+            "product_id": days.index,
+            "seller_id": "S" + business,
+            "brand_id": "B" + business,
+            "listed_at": days["min"].dt.strftime("%Y-%m-%d"),
+            "updated_at": days["max"].dt.strftime("%Y-%m-%d"),
+        }
+    ).to_json(feeds / "products.jsonl", orient="records", lines=True)
+    reviews[["review_id", "reviewer_id", "rating", "ts"]].assign(
+        product_id=reviews["product"], updated_at=reviews["ts"]
+    ).to_parquet(feeds / "reviews.parquet", index=False)
+    labels = reviews.groupby("reviewer_id")["label"].apply(lambda s: int((s == -1).any()))
+    labels.rename("positive").to_csv(out_dir / "labels.csv")
+    return feeds
+
+
+def read_labels(out_dir: Path) -> pd.Series:
+    """Per reviewer id: 1 when Yelp filtered any of their reviews."""
+    return pd.read_csv(out_dir / "labels.csv", index_col="reviewer_id")["positive"]
+
+
+def review_counts(db: Database) -> pd.Series:
+    """Reviews per reviewer in the graph (for the 1/#reviews baseline)."""
+    frame = db.read_df(
+        "MATCH (r:Reviewer) RETURN r.reviewer_id AS id, COUNT { (r)-[:REVIEWED]->() } AS n"
+    )
+    return frame.set_index("id")["n"]
+
+
+def load(db: Database, out_dir: Path, metadata: Path = DATA) -> list[ingest.FeedResult]:
+    """Convert ``metadata`` into ``out_dir`` and load it with the stock loaders."""
+    feeds = convert(metadata, out_dir)
+    options = ingest.Options(feeds_dir=feeds, quarantine_dir=out_dir / "quarantine")
+    return ingest.run(db, options, Hasher(DEMO_KEY), feeds=FEEDS)
+
+
+def evaluate(db: Database, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """``accounts.score`` over the loaded graph, and its AUC/AP report against the labels
+    (beside 1/#reviews, computed here from the graph's review counts)."""
+    scores = accounts.score(db)
+    reviewers = scores[scores["kind"] == "reviewer"].set_index("account_id")
+    report = accounts.auc_report(reviewers["score"], read_labels(out_dir), review_counts(db))
+    return scores, report
+
+
+def speagle(labels: pd.Series) -> tuple[pd.Series, float] | str:
+    """SpEagle (UGFraud, with the behavioural priors it ships for YelpChi): per-user belief of
+    being a spammer, keyed like ``labels``, and its run time; or why it could not run."""
+    try:
+        from UGFraud.Demo import demo_pre
+        from UGFraud.Detector import SpEagle as speagle_module
+    except ImportError as exc:
+        return f"UGFraud not installed ({exc.name}): pip install -e '.[bench]'"
+    started = time.perf_counter()
+    data_path = Path(demo_pre.__file__).resolve().parent.parent / "Yelp_Data"
+    with tempfile.TemporaryDirectory() as scratch, contextlib.chdir(scratch):
+        with contextlib.redirect_stdout(io.StringIO()):
+            demo_pre.data_to_network_graph(f"{data_path}/")
+        graph = speagle_module.load_graph("Yelp_graph_data.json")
+    numerical_eps, eps = 1e-5, 0.1  # UGFraud's eval_SpEagle.py settings
+    user_review = np.log(np.array([[1 - numerical_eps, numerical_eps],
+                                   [numerical_eps, 1 - numerical_eps]]))  # fmt: skip
+    review_product = np.log(np.array([[1 - eps, eps], [eps, 1 - eps]]))
+    potentials = {"u_r": user_review, "r_u": user_review, "r_p": review_product,
+                  "p_r": review_product}  # fmt: skip
+    model = speagle_module.SpEagle(graph, potentials, message=None, max_iters=4)
+    model.schedule(schedule_type="bfs")
+    model.run_bp(start_iter=0, max_iters=2, tol=1e-3)
+    beliefs, _, _ = model.classify()
+    by_user = pd.Series({"R" + str(user): belief for user, belief in beliefs.items()})
+    return by_user.reindex(labels.index), time.perf_counter() - started
+
+
+def section(work: Path) -> list[Row]:
+    """`python -m bench --only yelpchi`: load YelpChi into a fresh bench database with the
+    stock loaders, score every account, and report per-user AUC/AP beside 1/#reviews and
+    SpEagle, all computed in this run."""
+    out_dir = work / "yelpchi"
+    with fresh_database() as db:
+        load(db, out_dir)
+        started = time.perf_counter()
+        _, report = evaluate(db, out_dir)
+        seconds = time.perf_counter() - started
+    labels = read_labels(out_dir)
+    peer = speagle(labels)
+    if not isinstance(peer, str):
+        beliefs, peer_seconds = peer
+        counts = pd.read_parquet(out_dir / "feeds" / "reviews.parquet")["reviewer_id"]
+        theirs = accounts.auc_report(beliefs, labels, counts.value_counts())
+        report = pd.concat(
+            [report, theirs[theirs["method"] == "graphkit"].assign(method="SpEagle")]
+        )
+    table = report.set_index(["users", "method"])
+    rows = []
+    for users in ("all", ">=2 reviews"):
+        for metric in ("auc", "ap"):
+            ours = table.loc[(users, "graphkit"), metric]
+            rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+                            peer="1/#reviews", peer_value=table.loc[(users, "1/#reviews"), metric],
+                            note=f"{table.loc[(users, 'graphkit'), 'n']:,} users"))  # fmt: skip
+            if isinstance(peer, str):
+                rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+                                peer=f"SpEagle: {peer}"))  # fmt: skip
+            else:
+                rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+                                peer="SpEagle (UGFraud)",
+                                peer_value=table.loc[(users, "SpEagle"), metric]))  # fmt: skip
+    rows.append(Row("yelpchi", "accounts score time", seconds, "s", higher_is_better=False,
+                    peer="SpEagle (UGFraud)" if not isinstance(peer, str) else "",
+                    peer_value=None if isinstance(peer, str) else peer_seconds))  # fmt: skip
+    return rows
+
+
+if __name__ == "__main__":
+    print(convert(Path(sys.argv[1]), Path(sys.argv[2])))
