@@ -48,6 +48,7 @@ LINK_ENDS: dict[str, tuple[str, str]] = {
     "solicited": (SELLER, REVIEWER),
     "lockstep": (REVIEWER, REVIEWER),
     "lockstep-seller": (SELLER, REVIEWER),  # the seller whose listings a lockstep pair reviewed
+    "burst": (SELLER, REVIEWER),  # a reviewer in a surprising 5-star burst on the seller's listing
 }
 
 #: An account in the evidence graph: its kind (from its label) and its id. Ids of different
@@ -70,7 +71,7 @@ class Link:
     """Evidence that two accounts belong together.
 
     ``kind`` is ``identity`` (accounts sharing identifiers), ``brand`` (sellers co-selling
-    niche brands), ``self-review``, ``solicited``, ``lockstep`` or ``lockstep-seller``;
+    niche brands), ``self-review``, ``solicited``, ``lockstep``, ``lockstep-seller`` or ``burst``;
     ``evidence`` holds one dict per shared identifier, per shared brand or per fact.
     ``account_kinds`` gives the kinds of ``a`` and ``b`` when the query returned them (from
     the accounts' labels); otherwise they follow from ``kind`` (:data:`LINK_ENDS`).

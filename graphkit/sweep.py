@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -57,6 +58,18 @@ class SweepSettings:
     max_brand_sellers: int = _setting(100, "Brands carried by more sellers are skipped.")
     lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
     lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
+    min_five_star_share: float = _setting(
+        0.8, "A review burst ties its reviewers to the seller when this share is 5-star."
+    )
+    min_burst_share: float = _setting(
+        0.2,
+        "A review burst counts when it is this share of the listing's reviews (not a "
+        "deal-day crowd at a bestseller).",
+    )
+    launch_days: int = _setting(
+        7, "Bursts within this many days of the listing are launch crowds, not evidence."
+    )
+    min_bursts: int = _setting(2, "Surprising 5-star bursts on a ring's listings for a pool.")
     min_solicited: float = _setting(
         0.15,
         "Solicitation links weaker than this (unusual x followed) form no community; they "
@@ -166,6 +179,9 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             run, "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
         )
         solicited = pool.submit(run, "reviews.solicited", db)
+        bursts = pool.submit(
+            run, "reviews.review-burst", db, window_hours=settings.lockstep_window_hours
+        )
     links = [
         Link(
             row["account_a"],
@@ -208,6 +224,30 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
         for seller in row["sellers"]:
             for reviewer in (row["reviewer_a"], row["reviewer_b"]):
                 links.append(Link(seller, reviewer, "lockstep-seller", weight / 2, (facts,)))
+    links += burst_links(records(bursts.result()), settings)
+    return links
+
+
+def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
+    """Each reviewer of a surprising 5-star burst on a listing, tied to its seller: the burst
+    is unlikely at the listing's own pace (Poisson surprise against ``expected``), a large
+    share of the listing's reviews (a deal-day crowd at a bestseller is not), nearly all
+    5-star, and not the launch crowd of its first days."""
+    links = []
+    for row in rows:
+        surprise = poisson_surprise(row["n_reviewers"], row["expected"])
+        if (
+            row["seller_id"] is None
+            or surprise < settings.min_surprise
+            or row["five_star_share"] < settings.min_five_star_share
+            or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
+            or row["days_after_listing"] < settings.launch_days
+        ):
+            continue
+        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers")}
+        facts["surprise"] = round(surprise, 2)
+        weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
+        links += [Link(row["seller_id"], r, "burst", weight, (facts,)) for r in row["reviewers"]]
     return links
 
 
@@ -251,7 +291,8 @@ def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
       share one or two;
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
-    - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links.
+    - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
+    - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings.
     """
     found = []
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
@@ -280,6 +321,14 @@ def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
     brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
     if len(brands) >= settings.min_brand_sellers:
         found.append("brands")
+    bursts = {
+        (item["product_id"], item["burst_start"])
+        for link in ring.links
+        if link.kind == "burst"
+        for item in link.evidence
+    }
+    if len(bursts) >= settings.min_bursts:
+        found.append("bursts")
     return found
 
 
