@@ -1,9 +1,12 @@
 """The ring sweep: run the packs over the whole graph, link accounts, score rings, report.
 
-Every step is a canned, set-based query (``identity.overlap-score``, ``brand.co-selling``,
-``reviews.self-review``, ``reviews.solicited``, ``reviews.lockstep``, then
-``dossier.accounts`` and ``reviews.rating-deviation`` for ring members only), two at a time
-since Neo4j runs each query on one core; networkx joins the links into rings.
+Every step is a canned, set-based query (``identity.account-overlap``, ``brand.co-selling``,
+``reviews.self-review``, ``reviews.solicited``, ``reviews.lockstep``, ``reviews.review-burst``,
+then ``dossier.accounts`` and ``reviews.rating-deviation`` for ring members only), two at a
+time since Neo4j runs each query on one core. Each link is weighed against its background
+(:func:`poisson_surprise` of what a null model expects, :func:`solicitation_weight`); rings
+are GDS communities of the links (:mod:`graphkit.communities`) that some evidence makes a ring
+(:func:`ring_evidence`).
 
 >>> with Database() as db:                                          # doctest: +SKIP
 ...     rings = sweep(db)
