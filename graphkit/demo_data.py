@@ -1,27 +1,31 @@
-"""The data the analyst notebooks run on: the ``small`` synthetic marketplace (seed 7).
+"""The data the analyst notebooks run on: any graph, or the demo data when asked for.
 
 Every notebook in ``notebooks/`` starts with::
 
-    db = Database()
-    data_dir = ensure_small_marketplace(db)
+    db, data_dir = connect(USE_DEMO_DATA)
 
-which returns at once (two count lookups) when the graph already holds that marketplace, and
-otherwise generates it, loads it with the public demo key and applies its benign register
-(:func:`graphkit.demo.ensure_marketplace`, the same path as ``graphkit demo``). The returned
-directory holds ``feeds/``, ``truth/`` (ground truth, benign register) and ``quarantine/``
-(the loaders' bad rows).
+which connects to the graph the environment names (``GRAPHKIT_HOME``/``NEO4J_URI``...). With
+``USE_DEMO_DATA`` true (or, when it is None, ``$GRAPHKIT_USE_DEMO_DATA`` set to 1/true/yes)
+it makes sure the graph holds the ``small`` synthetic marketplace (seed 7) and returns its
+directory; otherwise the notebooks run on whatever the graph holds and ``data_dir`` is None.
+:func:`ensure_small_marketplace` returns at once (two count lookups) when the graph already
+holds that marketplace, and otherwise generates it, loads it with the public demo key and
+applies its benign register (:func:`graphkit.demo.ensure_marketplace`, the same path as
+``graphkit demo``). The directory holds ``feeds/``, ``truth/`` (ground truth, benign
+register) and ``quarantine/`` (the loaders' bad rows).
 
->>> with Database() as db:                                            # doctest: +SKIP
-...     data_dir = ensure_small_marketplace(db)
+>>> db, data_dir = connect(True)                                      # doctest: +SKIP
 >>> read_truth(data_dir).scale                                       # doctest: +SKIP
 'small'
+>>> use_demo_data(None, environ={"GRAPHKIT_USE_DEMO_DATA": "yes"}), use_demo_data(None, environ={})
+(True, False)
 """
 
 from __future__ import annotations
 
 import json
 import os
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
 
@@ -34,6 +38,36 @@ from graphkit.errors import GraphkitError
 SCALE, SEED = "small", 7
 #: Overrides where the notebooks keep the generated marketplace.
 DIR_ENV = "GRAPHKIT_NOTEBOOK_DATA"
+#: 1/true/yes: the notebooks load (or reuse) the demo marketplace unless told otherwise.
+USE_ENV = "GRAPHKIT_USE_DEMO_DATA"
+
+
+def use_demo_data(asked: bool | None, environ: Mapping[str, str] = os.environ) -> bool:
+    """``asked``; when None, whether ``$GRAPHKIT_USE_DEMO_DATA`` says yes (default: no)."""
+    if asked is not None:
+        return asked
+    return environ.get(USE_ENV, "").strip().lower() in ("1", "true", "yes")
+
+
+def connect(
+    use_demo: bool | None = None, *, echo: Callable[[str], object] = print
+) -> tuple[Database, Path | None]:
+    """A connection to the configured graph, and the demo data directory when the demo data
+    is asked for (see :func:`use_demo_data`; loaded when missing). Without demo data the graph
+    is used as it is (and must hold some accounts)."""
+    db = Database()
+    if use_demo_data(use_demo):
+        return db, ensure_small_marketplace(db, echo=echo)
+    rows = db.read("RETURN COUNT { (:Seller) } + COUNT { (:Reviewer) } AS accounts")
+    if not rows[0]["accounts"]:
+        db.close()
+        raise GraphkitError(
+            "the graph holds no accounts (no Seller or Reviewer nodes)",
+            hint="load your feeds (`graphkit load --mappings DIR --feeds-dir D`), or set "
+            f"USE_DEMO_DATA = True in the notebook (or {USE_ENV}=1) for the demo marketplace",
+        )
+    echo(f"using the graph as it is: {rows[0]['accounts']:,} accounts")
+    return db, None
 
 
 def default_dir(db: Database) -> Path:

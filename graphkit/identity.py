@@ -12,6 +12,8 @@ Normalisation rules (two spellings of one identifier must give one hash):
 - **ip**: ``ipaddress`` canonical text (v6 compressed, lowercase).
 - **card**: digits only, 12-19 digits, Luhn-valid; hints ``last4`` and ``bin`` (first 6).
 - **iban**: spaces removed, uppercase, ISO 13616 mod-97 check; hint ``country``.
+- **country** (not hashed): ISO 3166 alpha-2 from a code (``gb``, ``GBR``), an English name, a
+  name in any language pycountry translates (``Deutschland``) or a common alias (``UK``).
 
 The hash is ``HMAC-SHA256(key, f"{kind}:{normalised}")`` in lowercase hex.
 
@@ -29,6 +31,8 @@ The hash is ``HMAC-SHA256(key, f"{kind}:{normalised}")`` in lowercase hex.
 '4111111111111111'
 >>> normalise_iban("gb82 west 1234 5698 7654 32")
 'GB82WEST12345698765432'
+>>> [normalise_country(c) for c in ("UK", "United Kingdom", "gb", "Deutschland", "USA")]
+['GB', 'GB', 'GB', 'DE', 'US']
 >>> h = Hasher("k")
 >>> h.email("JOHNDOE@gmail.com")["hash"] == h.email("john.doe+a@googlemail.com")["hash"]
 True
@@ -37,13 +41,16 @@ True
 from __future__ import annotations
 
 import functools
+import gettext
 import hashlib
 import hmac
 import ipaddress
 import re
+from pathlib import Path
 from typing import Any
 
 import phonenumbers
+import pycountry
 
 from graphkit.config import Settings
 from graphkit.errors import ConfigError
@@ -67,6 +74,15 @@ ABBREVIATIONS = {
 UK_POSTCODE = re.compile(r"\b([A-Z]{1,2}\d[A-Z\d]?) ?(\d[A-Z]{2})\b")
 NUMERIC_POSTCODE = re.compile(r"\b(\d{5})(?:[ -]?\d{4})?\b")
 EMAIL = re.compile(r"^[^@\s]+@[a-z0-9.-]+\.[a-z]{2,}$")
+#: Everyday names pycountry does not know (it has codes, official names and translations).
+COUNTRY_ALIASES = {
+    "UK": "GB", "GREAT BRITAIN": "GB", "BRITAIN": "GB", "ENGLAND": "GB", "SCOTLAND": "GB",
+    "WALES": "GB", "NORTHERN IRELAND": "GB", "AMERICA": "US", "UNITED STATES OF AMERICA": "US",
+    "HOLLAND": "NL", "RUSSIA": "RU", "SOUTH KOREA": "KR", "NORTH KOREA": "KP", "IRAN": "IR",
+    "SYRIA": "SY", "VIETNAM": "VN", "LAOS": "LA", "MOLDOVA": "MD", "BOLIVIA": "BO",
+    "VENEZUELA": "VE", "TANZANIA": "TZ", "TURKEY": "TR", "CZECH REPUBLIC": "CZ",
+    "IVORY COAST": "CI", "VATICAN": "VA", "MACEDONIA": "MK", "BURMA": "MM",
+}  # fmt: skip
 
 
 def normalise_email(raw: str) -> str:
@@ -121,6 +137,40 @@ def postcode_prefix(address: str) -> str | None:
     if numeric := NUMERIC_POSTCODE.findall(address):
         return numeric[-1][:3]
     return None
+
+
+def _country_key(name: str) -> str:
+    """``" the  U.S.A. "`` -> ``"USA"``: case, dots, spaces and a leading "the" do not count."""
+    key = " ".join(name.replace(".", "").upper().split())
+    return key.removeprefix("THE ")
+
+
+@functools.cache
+def _country_names() -> dict[str, str]:
+    """Every name pycountry's translations give a country (unambiguous ones), plus aliases."""
+    names: dict[str, set[str]] = {}
+    countries = list(pycountry.countries)
+    for catalog in sorted(Path(pycountry.LOCALES_DIR).glob("*/LC_MESSAGES/iso3166-1.mo")):
+        with catalog.open("rb") as f:
+            translate = gettext.GNUTranslations(f).gettext
+        for c in countries:
+            for name in {c.name, getattr(c, "common_name", c.name)}:
+                names.setdefault(_country_key(translate(name)), set()).add(c.alpha_2)
+    unique = {name: codes.pop() for name, codes in names.items() if len(codes) == 1}
+    return unique | COUNTRY_ALIASES
+
+
+@functools.lru_cache(maxsize=4096)
+def normalise_country(raw: str) -> str:
+    """ISO 3166 alpha-2 for a country code, name or alias (see the module docstring)."""
+    key = _country_key(raw)
+    try:
+        return pycountry.countries.lookup(key).alpha_2
+    except LookupError:
+        pass
+    if code := _country_names().get(key):
+        return code
+    raise InvalidIdentifier(f"unknown country: {raw.strip()[:40]!r}")
 
 
 @functools.lru_cache(maxsize=1 << 16)  # login feeds repeat IPs; ipaddress parsing is slow

@@ -12,9 +12,10 @@ import json
 import logging
 from datetime import UTC, datetime
 
+from rich.console import Console
 from rich.logging import RichHandler
 
-JSON_FIELDS = ("feed", "run_id", "rows", "rate", "status")
+JSON_FIELDS = ("feed", "run_id", "rows", "rate", "status", "dropped")
 
 
 class JsonFormatter(logging.Formatter):
@@ -38,7 +39,7 @@ def configure(*, verbose: bool = False, json_lines: bool = False) -> None:
         handler = logging.StreamHandler()
         handler.setFormatter(JsonFormatter())
     else:
-        handler = RichHandler(show_path=False, markup=False)
+        handler = RichHandler(console=Console(stderr=True), show_path=False, markup=False)
     root.addHandler(handler)
     root.setLevel(logging.DEBUG if verbose else logging.INFO)
     root.propagate = False

@@ -33,10 +33,13 @@ DSN = typer.Option(
     help="PostgreSQL DSN (never logged).",
     show_default=False,
 )
-MAPPINGS = typer.Option(MAPPINGS_DIR, "--mappings", help="Directory of loaders/*.yaml mappings.")
+MAPPINGS = typer.Option(
+    MAPPINGS_DIR, "--mappings",
+    help="Directory of `FEED.yaml` mappings (default: graphkit's own `loaders/`).",
+)  # fmt: skip
 QUARANTINE = typer.Option(
     Path("quarantine"), "--quarantine-dir", envvar="GRAPHKIT_QUARANTINE_DIR",
-    help="Where bad rows go: <dir>/<feed>/<run>.jsonl.",
+    help="Where bad rows go: `DIR/FEED/RUN.jsonl`.",
 )  # fmt: skip
 BATCH = typer.Option(10_000, "--batch-size", min=1, help="Rows per write transaction.")
 BAD_RATIO = typer.Option(
@@ -55,19 +58,21 @@ def _options(**kwargs: object) -> Options:
 
 
 def _summary(results: list[FeedResult], max_bad_ratio: float) -> int:
-    table = Table(
-        "feed", "status", "read", "written", "quarantined", "bad %", "rows/s", "top reason"
-    )
+    table = Table("feed", "status", "read", "written", "quarantined", "bad %", "rows/s",
+                  "top reason (field: reason)", "values dropped")  # fmt: skip
     for r in results:
         top = max(r.reasons, key=r.reasons.__getitem__) if r.reasons else ""
         rate = f"{r.written / r.seconds:,.0f}" if r.seconds else "-"
-        style = "red" if r.status == "over_budget" else None
+        style = "red" if r.status == "over_budget" else "dim" if r.status == "skipped" else None
+        dropped = ", ".join(f"{column} {n:,}" for column, n in sorted(r.dropped.items()))
         table.add_row(r.feed, r.status, f"{r.read:,}", f"{r.written:,}", f"{r.quarantined:,}",
-                      f"{100 * r.bad_ratio:.2f}", rate, top, style=style)  # fmt: skip
+                      f"{100 * r.bad_ratio:.2f}", rate, top, dropped, style=style)  # fmt: skip
     out.print(table)
     for r in results:
         if r.quarantine_file:
             out.print(f"quarantined {r.feed}: {r.quarantine_file}", highlight=False)
+    if skipped := [r.feed for r in results if r.status == "skipped"]:
+        out.print(f"skipped (no source found): {', '.join(skipped)}", highlight=False)
     over = [r.feed for r in results if r.status == "over_budget"]
     if over:
         console.print(

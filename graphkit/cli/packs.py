@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import functools
 import inspect
+import sys
 from collections.abc import Callable
 from dataclasses import fields
 from pathlib import Path
@@ -84,21 +85,29 @@ def query_run(
     query_id: str = typer.Argument(..., help="e.g. identity.shared-identifier"),
     param: list[str] = typer.Option([], "--param", "-p", help="NAME=VALUE (repeatable)."),
     fmt: str = typer.Option("table", "--format", "-f", help="table | csv | json"),
+    max_rows: int = typer.Option(
+        None, "--max-rows", min=1, help="Row cap for this run (default: the query's max_rows)."
+    ),
     force: bool = typer.Option(
         False, "--force", help="Run even if the planner expects it to be costly."
     ),
 ) -> None:
     """Run a query (READ transaction, parameters only) and print the result.
 
+    csv and json write only data to stdout (a CSV header even for no rows); warnings such as
+    "truncated at max_rows" go to stderr (logged).
+
     Examples: `graphkit query run identity.overlap-score -p min_shared=2 -f csv > pairs.csv`,
-    `graphkit query run dossier.seller -p seller_id=S000123 -f json`
+    `graphkit query run dossier.seller -p seller_id=S000123 -f json --max-rows 50000`
     """
     if fmt not in ("table", "csv", "json"):
         raise GraphkitError(f"unknown format '{fmt}'", hint="use table, csv or json")
-    result = run(query_id, force=force, **parse_pairs(param))
-    out.print(render(result, cast(Format, fmt)), highlight=False, markup=False, soft_wrap=True)
-    if result.attrs.get("truncated"):
-        out.print(f"[yellow]truncated[/] at max_rows={catalog.get(query_id).meta.max_rows}")
+    result = run(query_id, force=force, max_rows=max_rows, **parse_pairs(param))
+    text = render(result, cast(Format, fmt))
+    if fmt == "table":
+        out.print(text, highlight=False, markup=False, soft_wrap=True)
+    else:  # pure data: no rich wrapping or markup
+        sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
 def with_sweep_settings(command: Callable[..., None]) -> Callable[..., None]:

@@ -7,6 +7,7 @@ from pathlib import Path
 import typer
 
 from graphkit.cli.app import app, friendly_errors, out
+from graphkit.errors import GraphkitError
 
 
 @app.command()
@@ -18,14 +19,34 @@ def synth(
     to_postgres: str = typer.Option(
         None, "--to-postgres", help="Also write schema `marketplace` to this PostgreSQL DSN."
     ),
+    fmt: str = typer.Option(
+        "graphkit",
+        "--format",
+        help="graphkit (feeds, truth) | partner (a partner export in `--out`/partner and the "
+        "same data as graphkit feeds in `--out`/feeds; see examples/partner/README.md)",
+    ),
     id_scheme: str = typer.Option(
         "prefixed", "--id-scheme", help="prefixed (S000001, R0000001...) | opaque (no kind in ids)"
     ),
 ) -> None:
     """Write feeds (docs/feeds.md), ground truth and a benign register to `--out`.
 
-    Example: `graphkit synth --scale small --seed 7 --out data/market`
+    Examples: `graphkit synth --scale small --seed 7 --out data/market`,
+    `graphkit synth --format partner --scale tiny --out data/partner`
     """
+    if fmt == "partner":
+        from graphkit.synth.partner import write_partner
+
+        if to_postgres:
+            raise GraphkitError("--format partner writes files only", hint="drop --to-postgres")
+
+        rows = write_partner(out_dir, scale=scale, seed=seed)
+        listed = ", ".join(f"{name} {count:,}" for name, count in rows.items())
+        out.print(f"partner export: {listed} -> {out_dir / 'partner'}")
+        out.print(f"the same data as graphkit feeds -> {out_dir / 'feeds'}")
+        return
+    if fmt != "graphkit":
+        raise GraphkitError(f"unknown format {fmt!r}", hint="use graphkit or partner")
     from graphkit.synth import generate
 
     summary = generate(

@@ -20,7 +20,7 @@ import multiprocessing
 import pickle
 import shutil
 import time
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from contextlib import contextmanager
@@ -42,7 +42,7 @@ from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import Quarantine
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
-from graphkit.ingest.sync import FeedResult, Options, Progress
+from graphkit.ingest.sync import FeedResult, Options, Progress, select_feeds
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.server import ManagedServer
 
@@ -87,27 +87,28 @@ class Graph:
         """Add one row; return the aliases of referenced nodes that do not exist."""
         ends: dict[str, End | None] = {}
         missing = []
-        for alias, node in m.nodes.items():
-            if node.switch:
-                case = node.cases[row[node.switch]]  # type: ignore[index]
-            else:
-                (_, case), *_ = node.variants
-            (prop, ref), *_ = case.key.items()
-            key = _get(row, ref)
-            self.keys[case.label] = prop
-            if key is None:
-                ends[alias] = None
-            elif node.mode == "match":
-                ends[alias] = (case.label, key) if key in self.nodes[case.label] else None
-                missing += [alias] if ends[alias] is None else []
+        cases = {alias: node.cases_for(row) for alias, node in m.nodes.items()}  # never empty:
+        for alias, node in m.nodes.items():  # the transform refused rows with no case
+            ends[alias], keyed = None, False
+            for case in cases[alias]:  # match: the first case whose node exists
+                (prop, ref), *_ = case.key.items()
+                key = _get(row, ref)
+                self.keys[case.label] = prop
+                keyed = keyed or key is not None
+                if node.mode == "match" and key is not None and key in self.nodes[case.label]:
+                    ends[alias] = (case.label, key)
+                    break
+            if node.mode == "match" and keyed and ends[alias] is None:
+                missing.append(alias)
         if missing:
             return missing
         for alias, node in m.nodes.items():
-            key = _get(row, next(iter(node.key.values()))) if node.key else None
-            if node.mode == "merge" and key is not None:
-                label = node.label or ""
+            (case,) = cases[alias] if node.mode == "merge" else [None]  # type: ignore[list-item]
+            key = _get(row, next(iter(case.key.values()))) if case else None
+            if case and key is not None:
+                label = case.label
                 props = self.nodes[label].setdefault(key, {})
-                for p, ref in node.properties.items():
+                for p, ref in case.properties.items():
                     props[p] = _get(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
                 props.update(lastupdated=tag, source=m.feed)
@@ -252,8 +253,9 @@ Transformed = Iterator[tuple[Batch, Vouched]]
 def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
     """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
     columnar chunk keeps most rows as Arrow (see :func:`streams_only`)."""
-    transformer, fast = Transformer(m, hasher), streams_only(m)
-    for chunk in chunks(_source(options, m), 0, options.batch_size):
+    source = _source(options, m)
+    transformer, fast = Transformer(m, hasher, mtimes=source.mtimes), streams_only(m)
+    for chunk in chunks(source, 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
             batch, table, numbers = transformer.columnar(chunk)
             yield batch, (table, numbers, chunk)
@@ -325,6 +327,8 @@ def _refused(where: str, missing: list[str], raw: Any) -> Bad:
 
 
 def _watermarks(m: Mapping, batch: Batch, arrow: Vouched) -> list:
+    if m.watermark is None:
+        return []
     marks = [row[m.watermark] for row in batch.rows]
     if arrow[0].num_rows:
         marks.append(pc.max(arrow[0].column(m.watermark)).as_py())
@@ -397,6 +401,7 @@ def bulk_load(
     work.mkdir(parents=True, exist_ok=keep_files is not None)
     graph = Graph(work)
     results, runs = [], []
+    feeds, missing = select_feeds(mappings, options, feeds)
     order = [f for level in load_order(mappings, feeds) for f in level]
     with _transforms(options, hasher, mappings, order, work) as transformed:
         for feed in order:
@@ -404,11 +409,13 @@ def bulk_load(
             run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
             quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
             total = _source(options, m).total if progress else None
+            dropped: Counter[str] = Counter()
             for batch, arrow in transformed(feed):
                 refused = _apply(graph, m, batch, arrow, tag)
                 if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
                     run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
                 quarantine.write(batch.bad + refused)
+                dropped.update(batch.dropped)
                 run.rows_read += batch.read
                 run.rows_skipped += batch.skipped
                 run.rows_written += len(batch.rows) + len(arrow[1]) - len(refused)
@@ -419,6 +426,7 @@ def bulk_load(
                 feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
                 run.rows_skipped, time.monotonic() - started, reasons=dict(quarantine.reasons),
                 quarantine_file=quarantine.path if quarantine.reasons else None,
+                dropped=dict(dropped),
             )  # fmt: skip
             if result.bad_ratio > options.max_bad_ratio:
                 result.status = "over_budget"
@@ -449,4 +457,4 @@ def bulk_load(
             checkpoint.finish(db, run, result.status)
     if keep_files is None:
         shutil.rmtree(work, ignore_errors=True)
-    return results
+    return [FeedResult(feed, "", "skipped") for feed in missing] + results

@@ -24,7 +24,7 @@ DEFAULT_DIR = Path("quarantine")
 
 
 class Quarantine:
-    """Appends bad rows of one feed's run; counts reasons for the summary."""
+    """Appends bad rows of one feed's run; counts reasons (``field: reason``) for the summary."""
 
     def __init__(self, base: Path, feed: str, run_id: str):
         self.path = base / feed / f"{run_id}.jsonl"
@@ -41,12 +41,14 @@ class Quarantine:
                 entry = {"feed": self.feed, "run_id": self.run_id, "locator": b.locator,
                          "field": b.field, "reason": b.reason, "raw": b.raw}  # fmt: skip
                 f.write(json.dumps(entry, default=str) + "\n")
-                self.reasons[_reason_kind(b.reason)] += 1
+                kind = _reason_kind(b.reason)
+                self.reasons[f"{b.field}: {kind}" if b.field else kind] += 1
 
 
 def _reason_kind(reason: str) -> str:
     """Group reasons for the summary: ``9 is above the maximum 5`` -> ``above the maximum``."""
-    for kind in ("above the maximum", "below the minimum", "oversized value", "truncated"):
+    for kind in ("above the maximum", "below the minimum", "oversized value", "truncated",
+                 "unknown kind", "bad datetime"):  # fmt: skip
         if kind in reason:
             return kind
     return reason.split(":")[0]

@@ -1,4 +1,8 @@
-"""Streaming readers: CSV, JSON lines, Parquet files and PostgreSQL tables.
+"""Streaming readers: CSV, JSON lines, Parquet files (each optionally gzipped) and PostgreSQL.
+
+A file's format comes from its extension (``.csv``, ``.jsonl``/``.ndjson``/``.json`` for JSON
+lines, ``.parquet``, each optionally followed by ``.gz``) or from the mapping's
+``source.format``.
 
 Every reader yields ``(locator, record)`` pairs, one per source record, in a stable order:
 ``locator`` is ``file:line`` (files) or the key (PostgreSQL); ``record`` is a dict of raw
@@ -15,14 +19,16 @@ into batches; Parquet batches stay columnar (:class:`Columns`) for the vectorise
 from __future__ import annotations
 
 import csv
+import gzip
+import io
 import json
 import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import UTC, datetime
 from itertools import islice
 from pathlib import Path
-from typing import Any, Protocol
+from typing import IO, Any, Protocol
 
 import psycopg
 import pyarrow as pa
@@ -67,19 +73,35 @@ class Columns:
 class Source(Protocol):
     #: Records in the source (for progress and ETA), when cheap to know.
     total: int | None
+    #: Modification time per file name (files only), for ``watermark: _file_mtime``.
+    mtimes: dict[str, datetime]
 
     def records(self, skip: int = 0) -> Iterator[Record]:
         """Yield records in a stable order, leaving out the first ``skip``."""
         ...
 
 
+def _open(path: Path) -> IO[bytes]:
+    """The file's bytes, decompressed when its name ends in ``.gz``."""
+    return gzip.open(path, "rb") if path.suffix.lower() == ".gz" else path.open("rb")
+
+
 def _count_lines(paths: list[Path]) -> int:
+    """Lines in the files (reading each whole once: a corrupt gzip file fails here, early)."""
     lines = 0
     for path in paths:
-        with path.open("rb") as f:
-            while chunk := f.read(1 << 20):
-                lines += chunk.count(b"\n")
+        try:
+            with _open(path) as f:
+                while chunk := f.read(1 << 20):
+                    lines += chunk.count(b"\n")
+        except (OSError, EOFError) as exc:
+            hint = "check the file (a name ending in .gz means gzip data)"
+            raise SourceError(f"cannot read {path.name}: {exc}", hint=hint) from None
     return lines
+
+
+def _mtimes(paths: list[Path]) -> dict[str, datetime]:
+    return {p.name: datetime.fromtimestamp(p.stat().st_mtime, UTC) for p in paths}
 
 
 class CsvSource:
@@ -87,12 +109,15 @@ class CsvSource:
 
     def __init__(self, paths: list[Path]):
         self.paths = paths
+        self.mtimes = _mtimes(paths)
         self.total = max(_count_lines(paths) - len(paths), 0)
 
     def records(self, skip: int = 0) -> Iterator[Record]:
         seen = 0
         for path in self.paths:
-            with path.open(newline="", encoding="utf-8", errors="surrogateescape") as f:
+            with io.TextIOWrapper(
+                _open(path), encoding="utf-8", errors="surrogateescape", newline=""
+            ) as f:
                 reader = csv.reader(f)
                 header = next(reader, None)
                 if header is None:
@@ -122,12 +147,20 @@ class JsonlSource:
 
     def __init__(self, paths: list[Path]):
         self.paths = paths
+        self.mtimes = _mtimes(paths)
         self.total = _count_lines(paths)
+        for path in paths:
+            with _open(path) as f:
+                if f.read(4096).lstrip()[:1] == b"[":
+                    raise SourceError(
+                        f"{path.name} holds a JSON array, not JSON lines (one object per line)",
+                        hint=f"convert it: jq -c '.[]' {path.name} > {path.stem}.jsonl",
+                    )
 
     def records(self, skip: int = 0) -> Iterator[Record]:
         seen = 0
         for path in self.paths:
-            with path.open("rb") as f:
+            with _open(path) as f:
                 for number, line in enumerate(f, 1):
                     if not line.strip():
                         continue
@@ -156,8 +189,9 @@ class ParquetSource:
 
     def __init__(self, paths: list[Path], batch_size: int = 10_000):
         self.paths = paths
+        self.mtimes = _mtimes(paths)
         self.batch_size = batch_size
-        self.total = sum(pq.ParquetFile(p).metadata.num_rows for p in paths)
+        self.total = sum(_parquet(p).metadata.num_rows for p in paths)
 
     def records(self, skip: int = 0) -> Iterator[Record]:
         for columns in self.columns(skip):
@@ -166,7 +200,7 @@ class ParquetSource:
     def columns(self, skip: int = 0) -> Iterator[Columns]:
         seen = 0
         for path in self.paths:
-            for batch in pq.ParquetFile(path).iter_batches(batch_size=self.batch_size):
+            for batch in _parquet(path).iter_batches(batch_size=self.batch_size):
                 start, seen = seen, seen + batch.num_rows
                 if seen <= skip:
                     continue
@@ -174,14 +208,27 @@ class ParquetSource:
                 yield Columns(path.name, start + first + 1, batch.slice(first))
 
 
+def _parquet(path: Path) -> pq.ParquetFile:
+    """A Parquet file (a gzipped one is read through a seekable decompressing stream)."""
+    try:
+        return pq.ParquetFile(_open(path) if path.suffix.lower() == ".gz" else path)
+    except (OSError, pa.ArrowInvalid) as exc:
+        raise SourceError(f"{path.name} is not a readable Parquet file: {exc}") from None
+
+
 class PostgresSource:
     """A table or query read through a server-side (named) cursor, ordered by watermark, key.
 
-    Only rows with ``watermark > since`` are read when ``since`` is given.
+    Only rows with ``watermark > since`` are read when ``since`` is given. A mapping without
+    a watermark column (none, or ``_file_mtime``) reads the whole table each run.
     """
 
+    mtimes: dict[str, datetime] = {}
+
     def __init__(self, mapping: Mapping, dsn: str, since: datetime | None, batch_size: int):
-        self.mapping, self.dsn, self.since, self.batch_size = mapping, dsn, since, batch_size
+        self.mapping, self.dsn, self.batch_size = mapping, dsn, batch_size
+        self.column = mapping.watermark if mapping.watermark in mapping.columns else None
+        self.since = since if self.column else None
         self.total = self._count()
 
     def _select(self, what: sql.Composable) -> tuple[sql.Composable, list[Any]]:
@@ -193,7 +240,7 @@ class PostgresSource:
         query = sql.SQL("SELECT {} FROM {}").format(what, origin)
         if self.since is None:
             return query, []
-        condition = sql.SQL(" WHERE {} > %s").format(sql.Identifier(m.watermark))
+        condition = sql.SQL(" WHERE {} > %s").format(sql.Identifier(self.column))
         return query + condition, [self.since]
 
     def _connect(self) -> psycopg.Connection:
@@ -221,7 +268,7 @@ class PostgresSource:
     def records(self, skip: int = 0) -> Iterator[Record]:
         m = self.mapping
         query, params = self._select(sql.SQL("*"))
-        order = [sql.Identifier(c) for c in [m.watermark, *m.key]]
+        order = [sql.Identifier(c) for c in [*filter(None, [self.column]), *m.key]]
         query = query + sql.SQL(" ORDER BY {} OFFSET %s").format(sql.SQL(", ").join(order))
         with self._connect() as conn, conn.cursor(name=f"graphkit_{m.feed}") as cursor:
             cursor.itersize = self.batch_size
@@ -265,17 +312,40 @@ def open_source(
             f"feeds directory {feeds_dir} does not exist",
             hint="pass --feeds-dir or set GRAPHKIT_FEEDS_DIR",
         )
-    paths = sorted(feeds_dir.glob(mapping.source.files))
+    paths = source_files(mapping, feeds_dir)
     if not paths:
         raise SourceError(
             f"feed {mapping.feed}: no files match {mapping.source.files} in {feeds_dir}",
             hint="generate feeds with `graphkit synth`, or fix --feeds-dir",
         )
-    suffix = paths[0].suffix.lower()
-    if suffix == ".csv":
-        return CsvSource(paths)
-    if suffix in (".jsonl", ".ndjson"):
-        return JsonlSource(paths)
-    if suffix == ".parquet":
+    formats = {mapping.source.format or file_format(p) for p in paths}
+    if len(formats) != 1 or None in formats:
+        raise SourceError(
+            f"feed {mapping.feed}: cannot tell one format for {', '.join(p.name for p in paths)}",
+            hint="name files .csv, .jsonl or .parquet (optionally .gz), or set source.format",
+        )
+    kind = formats.pop()
+    if kind == "parquet":
         return ParquetSource(paths, batch_size)
-    raise SourceError(f"feed {mapping.feed}: unsupported file type {suffix}")
+    return CsvSource(paths) if kind == "csv" else JsonlSource(paths)
+
+
+def source_files(mapping: Mapping, feeds_dir: Path) -> list[Path]:
+    """The feed's files under ``feeds_dir`` (``source.files`` is a glob), sorted."""
+    return sorted(p for p in feeds_dir.glob(mapping.source.files or "") if p.is_file())
+
+
+def file_format(path: Path) -> str | None:
+    """``csv``, ``jsonl`` or ``parquet`` from a file name, or None.
+
+    >>> file_format(Path("accounts.jsonl.gz")), file_format(Path("a.CSV")), file_format(Path("x"))
+    ('jsonl', 'csv', None)
+    """
+    suffixes = [s.lower() for s in path.suffixes]
+    if suffixes[-1:] == [".gz"]:
+        suffixes.pop()
+    return FORMATS.get(suffixes[-1] if suffixes else "")
+
+
+FORMATS = {".csv": "csv", ".jsonl": "jsonl", ".ndjson": "jsonl", ".json": "jsonl",
+           ".parquet": "parquet"}  # fmt: skip

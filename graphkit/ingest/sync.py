@@ -15,6 +15,7 @@ import logging
 import queue
 import threading
 import time
+from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field, replace
@@ -29,7 +30,7 @@ from graphkit.ingest import checkpoint
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine
-from graphkit.ingest.sources import Source, chunks, open_source
+from graphkit.ingest.sources import Source, SourceError, chunks, open_source, source_files
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.ingest.writer import compile_statement
 
@@ -66,6 +67,7 @@ class FeedResult:
     resumed: bool = False
     reasons: dict[str, int] = field(default_factory=dict)
     quarantine_file: Path | None = None
+    dropped: dict[str, int] = field(default_factory=dict)  # values emptied (drop_value), per column
 
     @property
     def bad_ratio(self) -> float:
@@ -135,7 +137,7 @@ def _write_batch(
 def _advanced(run: Run, batch: Batch, mapping: Mapping, refused: int = 0) -> Run:
     """The run's counters after ``batch`` (a new object: a retried transaction must not
     count twice)."""
-    marks = [r[mapping.watermark] for r in batch.rows]
+    marks = [r[mapping.watermark] for r in batch.rows] if mapping.watermark else []
     return replace(
         run,
         offset=run.offset + batch.read,
@@ -174,12 +176,13 @@ def run_feed(
         since=run.since,
         batch_size=options.batch_size,
     )
-    transformer = Transformer(mapping, hasher, since=run.since)
+    transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes)
     quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
     statement = compile_statement(mapping)
     if progress:
         progress(mapping.feed, run.offset, source.total)
     batches = _prefetch(_batches(source, transformer, run.offset, options.batch_size))
+    dropped: Counter[str] = Counter()
     if run.resumed:
         log.info("feed %s: resuming run %s at record %d", mapping.feed, run.run_id, run.offset,
                  extra={"feed": mapping.feed, "run_id": run.run_id})  # fmt: skip
@@ -191,6 +194,7 @@ def run_feed(
                 if not session:
                     vars(run).update(vars(_advanced(run, batch, mapping)))
                 quarantine.write(batch.bad + refused)
+                dropped.update(batch.dropped)
                 if progress:
                     progress(mapping.feed, batch.read, source.total)
         finally:
@@ -199,7 +203,7 @@ def run_feed(
     result = FeedResult(
         mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
         run.rows_skipped, time.monotonic() - started, run.resumed, dict(quarantine.reasons),
-        quarantine.path if quarantine.reasons else None,
+        quarantine.path if quarantine.reasons else None, dict(dropped),
     )  # fmt: skip
     if result.bad_ratio > options.max_bad_ratio:
         result.status = "over_budget"
@@ -213,12 +217,39 @@ def run_feed(
     checkpoint.finish(db, run, result.status)
     rate = result.written / max(result.seconds, 1e-9)
     log.info(
-        "feed %s: %d read, %d written, %d quarantined (%.0f rows/s)", mapping.feed, result.read,
-        result.written, result.quarantined, rate,
+        "feed %s: %d read, %d written, %d quarantined, %d values dropped (%.0f rows/s)",
+        mapping.feed, result.read, result.written, result.quarantined,
+        sum(result.dropped.values()), rate,
         extra={"feed": mapping.feed, "run_id": run.run_id, "rows": result.written,
-               "rate": round(rate), "status": result.status},
+               "rate": round(rate), "status": result.status, "dropped": result.dropped},
     )  # fmt: skip
     return result
+
+
+def select_feeds(
+    mappings: dict[str, Mapping], options: Options, feeds: list[str] | None
+) -> tuple[list[str], list[str]]:
+    """``(feeds to load, feeds skipped)``. Named feeds are all loaded (a missing source is an
+    error then); by default every mapped feed whose source exists: for files, whose
+    ``source.files`` matches a file in the feeds directory; for PostgreSQL, with a table or
+    query."""
+    if feeds:
+        return feeds, []
+    if options.origin == "postgres":
+        has = {f for f, m in mappings.items() if m.source.table or m.source.query}
+    else:
+        if options.feeds_dir is None or not options.feeds_dir.is_dir():
+            raise SourceError(f"feeds directory {options.feeds_dir} does not exist",
+                              hint="pass --feeds-dir or set GRAPHKIT_FEEDS_DIR")  # fmt: skip
+        has = {f for f, m in mappings.items()
+               if m.source.files and source_files(m, options.feeds_dir)}  # fmt: skip
+    if not has:
+        where = options.feeds_dir if options.origin == "files" else "PostgreSQL"
+        raise SourceError(
+            f"no feed of {options.mappings_dir} has a source in {where}",
+            hint="check --feeds-dir and the mappings' source.files (globs), or pass --mappings",
+        )
+    return sorted(has), sorted(set(mappings) - has)
 
 
 def run(
@@ -230,10 +261,12 @@ def run(
     incremental: bool = False,
     progress: Progress | None = None,
 ) -> list[FeedResult]:
-    """Load ``feeds`` (default: all) in dependency order; independent feeds may run in
-    parallel (``options.jobs``)."""
+    """Load ``feeds`` (default: every feed whose source exists) in dependency order;
+    independent feeds may run in parallel (``options.jobs``). Feeds left out for want of a
+    source come back with status ``skipped``."""
     mappings = load_mappings(options.mappings_dir)
-    results: list[FeedResult] = []
+    feeds, missing = select_feeds(mappings, options, feeds)
+    results = [FeedResult(feed, "", "skipped") for feed in missing]
     for level in load_order(mappings, feeds):
 
         def one(feed: str) -> FeedResult:

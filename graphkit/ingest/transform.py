@@ -30,6 +30,7 @@ import functools
 import logging
 import math
 import re
+from collections import Counter
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
@@ -39,8 +40,8 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.compute as pc
 
-from graphkit.identity import Hasher, InvalidIdentifier
-from graphkit.ingest.mapping import Column, ColumnType, Mapping
+from graphkit.identity import Hasher, InvalidIdentifier, normalise_country
+from graphkit.ingest.mapping import FILE_MTIME, Column, ColumnType, Mapping, transformed
 from graphkit.ingest.sources import Columns, Problem, Record
 
 log = logging.getLogger("graphkit.ingest")
@@ -76,6 +77,7 @@ class Batch:
     bad: list[Bad] = field(default_factory=list)
     read: int = 0
     skipped: int = 0
+    dropped: Counter[str] = field(default_factory=Counter)  # values emptied per column
 
     def add(self, locator: str, record: Any, result: dict[str, Any] | Bad | None) -> None:
         """Count one source record and file its transform result."""
@@ -110,13 +112,57 @@ def _text(value: Any, col: Column) -> str | None:
     return None if value is None else str(value)
 
 
-def _datetime(value: Any) -> datetime:
+#: ISO 8601 extended form: ``-`` in dates and ``:`` in times, so that a number such as
+#: ``1767042541236`` (epoch milliseconds) is never read as the basic form ``1767-04-25...``.
+ISO = re.compile(
+    r"\d{4}-\d\d-\d\d([T ]\d\d:\d\d(:\d\d([.,]\d+)?)?(Z|[+-]\d\d(:?\d\d)?)?)?", re.ASCII
+)
+DATE = re.compile(r"\d{4}-\d\d-\d\d", re.ASCII)
+NUMBER = re.compile(r"-?\d+(\.\d+)?", re.ASCII)
+EPOCH_UNITS = {"epoch_s": 1_000_000, "epoch_ms": 1_000, "epoch_us": 1}  # microseconds per unit
+
+
+def _datetime(value: Any, fmt: str = "iso") -> datetime:
+    """A value in the declared ``format`` as an aware UTC datetime; anything else is Invalid.
+
+    >>> _datetime("2024-01-02T03:04:05+02:00").isoformat()
+    '2024-01-02T01:04:05+00:00'
+    >>> _datetime(1767042541236, "epoch_ms").isoformat()
+    '2025-12-29T21:09:01.236000+00:00'
+    >>> _datetime("1767042541236")  # doctest: +ELLIPSIS
+    Traceback (most recent call last):
+    graphkit.ingest.transform.Invalid: bad datetime: a number, not ISO 8601 (epoch times ...
+    """
     if not isinstance(value, datetime):
-        try:
-            value = datetime.fromisoformat(value)
-        except (TypeError, ValueError):
-            raise Invalid("bad datetime (want ISO 8601)") from None
+        value = _parse_datetime(value, fmt)
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _parse_datetime(value: Any, fmt: str) -> datetime:
+    text = value if isinstance(value, str) else None
+    try:
+        if fmt in EPOCH_UNITS:
+            if isinstance(value, bool) or not (
+                isinstance(value, int | float | Decimal) or (text and NUMBER.fullmatch(text))
+            ):
+                raise Invalid(f"bad datetime (want a number, format {fmt})")
+            micros = int(Decimal(str(value)) * EPOCH_UNITS[fmt])
+            return EPOCH + timedelta(microseconds=micros)
+        if text is None:
+            raise Invalid(f"bad datetime (want text in format {fmt})")
+        if fmt == "iso" and ISO.fullmatch(text):
+            return datetime.fromisoformat(text)
+        if fmt == "date" and DATE.fullmatch(text):
+            return datetime.fromisoformat(text)
+        if fmt not in ("iso", "date"):
+            return datetime.strptime(text, fmt)
+    except (ValueError, ArithmeticError, OverflowError):
+        pass
+    if fmt == "iso" and text and NUMBER.fullmatch(text):
+        raise Invalid("bad datetime: a number, not ISO 8601 (epoch times need format: "
+                      "epoch_s, epoch_ms or epoch_us)")  # fmt: skip
+    want = {"iso": "ISO 8601, e.g. 2024-01-31T12:00:00Z", "date": "a date, YYYY-MM-DD"}
+    raise Invalid(f"bad datetime (want {want.get(fmt, f'format {fmt}')})")
 
 
 def _int(value: Any) -> int:
@@ -154,40 +200,77 @@ _VECTOR_TYPES = (ColumnType.string, ColumnType.int, ColumnType.float, ColumnType
                  ColumnType.datetime)  # fmt: skip
 
 
-def _converter(name: str, col: Column, hasher: Hasher) -> Callable[[Any, dict], Any]:
-    """One function per column: raw value (and the raw record) -> normalised value."""
-    pattern = re.compile(col.pattern) if col.pattern else None
-    keep_typed = col.type in (
-        ColumnType.int,
-        ColumnType.float,
-        ColumnType.bool,
-        ColumnType.datetime,
+def lookup(record: dict[str, Any], path: str) -> Any:
+    """The value at ``path`` in a record: a field, or dotted into nested objects.
+
+    >>> lookup({"profile": {"contact": {"email": "a@b.c"}}}, "profile.contact.email")
+    'a@b.c'
+    >>> lookup({"a.b": 1}, "a.b"), lookup({"a": "x"}, "a.b")
+    (1, None)
+    """
+    if path in record:
+        return record[path]
+    value: Any = record
+    for part in path.split("."):
+        if not isinstance(value, dict):
+            return None
+        value = value.get(part)
+    return value
+
+
+def _template(col: Column, out: dict[str, Any]) -> str | None:
+    """The column's template filled with converted values; None when a part is empty."""
+    values = {p: out.get(p) for p in col.template_parts}
+    if any(v is None for v in values.values()):
+        return None
+    return col.template.format_map(  # type: ignore[union-attr]
+        {p: v.isoformat() if isinstance(v, datetime) else v for p, v in values.items()}
     )
+
+
+def _converter(name: str, col: Column, hasher: Hasher) -> Callable[[Any, dict], Any]:
+    """One function per column: (raw record, converted values so far) -> normalised value."""
+    pattern = re.compile(col.pattern) if col.pattern else None
+    keep_typed = col.type in (ColumnType.int, ColumnType.float, ColumnType.bool,
+                              ColumnType.datetime) and not (col.transform or col.map)  # fmt: skip
     enum = set(col.enum) if col.enum else None
+    path = col.path or name
     simple: dict[ColumnType, Callable[[Any], Any]] = {
         ColumnType.int: _int, ColumnType.float: _float, ColumnType.bool: _bool,
-        ColumnType.datetime: _datetime, ColumnType.string: lambda v: v,
+        ColumnType.datetime: functools.partial(_datetime, fmt=col.format),
+        ColumnType.string: lambda v: v, ColumnType.country: normalise_country,
         ColumnType.email: hasher.email, ColumnType.ip: hasher.ip,
         ColumnType.card: hasher.card, ColumnType.iban: hasher.iban,
     }  # fmt: skip
 
-    def convert(raw_value: Any, record: dict) -> Any:
+    def convert(record: dict, out: dict[str, Any]) -> Any:
+        raw_value = _template(col, out) if col.template is not None else lookup(record, path)
+        if isinstance(raw_value, dict | list):
+            raise Invalid("a nested object or list, not a value: point path at a field inside")
         typed = raw_value if keep_typed and isinstance(raw_value, TYPED) else None
         if typed is None and raw_value is not None and not isinstance(raw_value, str):
             raw_value = str(raw_value)
         text = None if typed is not None else _text(raw_value, col)
+        if typed is None and text is None and col.default is not None:
+            text = str(col.default)
         if typed is None and text is None:
             if col.required:
                 raise Invalid("missing required value")
             return None
-        if text is not None and pattern and not pattern.match(text):
-            raise Invalid(f"does not match pattern {col.pattern}")
-        if text is not None and enum and text not in enum:
-            raise Invalid(f"not one of {sorted(enum)}")
+        if text is not None:
+            text = transformed(text, col.transform)
+            if col.map is not None:
+                if text not in col.map:
+                    raise Invalid(f"value not in map: {text[:40]!r}")
+                text = col.map[text]
+            if pattern and not pattern.match(text):
+                raise Invalid(f"does not match pattern {col.pattern}")
+            if enum and text not in enum:
+                raise Invalid(f"not one of {sorted(enum)}")
         value_in = typed if typed is not None else text
         try:
             if col.type in (ColumnType.phone, ColumnType.address):
-                context = str(record.get(col.context) or "").strip().upper() or None
+                context = str(out.get(col.context) or "").upper() or None  # type: ignore[arg-type]
                 method = hasher.phone if col.type == ColumnType.phone else hasher.address
                 value = method(str(value_in), context)
             else:
@@ -203,6 +286,27 @@ def _converter(name: str, col: Column, hasher: Hasher) -> Callable[[Any, dict], 
 
     convert.__name__ = f"convert_{name}"
     return convert
+
+
+def _vectorisable(col: Column) -> bool:
+    """Whether the columnar checks below implement every rule of ``col``."""
+    plain = not (col.transform or col.map or col.template is not None or col.default is not None)
+    return col.type in _VECTOR_TYPES and plain and col.format == "iso"
+
+
+def _column(data: pa.RecordBatch, path: str) -> pa.Array:
+    """The values at ``path``: a column, or a field of (nested) struct columns; nulls if none."""
+    if path in data.schema.names:
+        return data.column(path)
+    root, *fields = path.split(".")
+    if root not in data.schema.names:
+        return pa.nulls(data.num_rows)
+    values = data.column(root)
+    for field_name in fields:
+        if not pa.types.is_struct(values.type) or values.type.get_field_index(field_name) < 0:
+            return pa.nulls(data.num_rows)
+        values = pc.struct_field(values, field_name)
+    return values
 
 
 def _vector(col: Column, values: pa.Array) -> tuple[pa.Array, pa.Array] | None:
@@ -250,6 +354,7 @@ class Transformer:
     """Turns raw records of one feed into rows; remembers keys to catch conflicting duplicates.
 
     ``since``: records whose watermark is not newer are skipped (incremental sync).
+    ``mtimes``: the source files' modification times by file name, for ``_file_mtime``.
     ``dedupe_limit`` bounds memory: beyond it the key memory starts afresh.
     """
 
@@ -259,17 +364,22 @@ class Transformer:
         hasher: Hasher,
         *,
         since: datetime | None = None,
+        mtimes: dict[str, datetime] | None = None,
         dedupe_limit: int = 2_000_000,
     ):
         self.mapping = mapping
         self.since = since
+        self.mtimes = mtimes or {}
         self.dedupe_limit = dedupe_limit
-        self.names = set(mapping.columns)
+        reads = [c.reads or n for n, c in mapping.columns.items() if c.template is None]
+        self.names = {*reads, *(r.split(".")[0] for r in reads)}  # fields and their roots
         self.converters = [
-            (name, _converter(name, col, hasher)) for name, col in mapping.columns.items()
+            (name, _converter(name, mapping.columns[name], hasher))
+            for name in mapping.conversion_order
         ]
-        self.vectorisable = all(c.type in _VECTOR_TYPES for c in mapping.columns.values())
+        self.vectorisable = all(map(_vectorisable, mapping.columns.values()))
         self.seen: dict[tuple, int] = {}
+        self.dropped: Counter[str] = Counter()
         self.unknown_columns: set[str] = set()
         self.duplicates = 0
 
@@ -286,23 +396,57 @@ class Transformer:
                 self.unknown_columns |= unknown
                 log.warning("feed %s: ignoring unknown column(s) %s", m.feed, sorted(unknown))
         out: dict[str, Any] = {}
+        dropped = []
         for name, convert in self.converters:
             try:
-                out[name] = convert(record.get(name), record)
-            except Invalid as exc:
-                return Bad(locator, name, str(exc), record)
-            except (ValueError, TypeError, ArithmeticError) as exc:  # a value no rule foresaw
-                return Bad(locator, name, f"unreadable value ({type(exc).__name__})", record)
-        if self.since is not None and out[m.watermark] <= self.since:
-            return None
+                out[name] = convert(record, out)
+            except (Invalid, ValueError, TypeError, ArithmeticError) as exc:
+                reason = str(exc) if isinstance(exc, Invalid) else (
+                    f"unreadable value ({type(exc).__name__})"  # a value no rule foresaw
+                )  # fmt: skip
+                if m.columns[name].on_invalid == "quarantine_row":
+                    return Bad(locator, name, reason, record)
+                out[name] = None
+                dropped.append(name)
+        out = {name: out[name] for name in m.columns}  # declared order, as the columnar path
+        if m.watermark == FILE_MTIME:
+            out[FILE_MTIME] = self.mtimes.get(locator.rpartition(":")[0])
+        if self.since is not None and m.watermark is not None:
+            mark = out[m.watermark]
+            if mark is not None and mark <= self.since:
+                return None
+        if problem := self._refuse(out):
+            return Bad(locator, *problem, record)
+        result = self._dedupe(locator, record, out)
+        if isinstance(result, dict):
+            self.dropped.update(dropped)
+        return result
+
+    def _refuse(self, out: dict[str, Any]) -> tuple[str, str] | None:
+        """``(field, reason)`` when the row cannot yield its nodes: a required group empty,
+        a switch value with no case, an empty key of a (non-optional) ``match`` node."""
+        m = self.mapping
         for group in m.require_one_of:
             if all(out[c] is None for c in group):
-                return Bad(locator, group[0], f"one of {', '.join(group)} is required", record)
-        return self._dedupe(locator, record, out)
+                return group[0], f"one of {', '.join(group)} is required"
+        for alias, node in m.nodes.items():
+            cases = node.cases_for(out)
+            if not cases:
+                expected = ", ".join(v for v, _ in node.variants)  # type: ignore[misc]
+                kind = out[node.switch]  # type: ignore[index]
+                return node.switch, f"unknown kind {kind!r} for nodes.{alias}; expected {expected}"  # type: ignore[return-value]
+            refs = [next(iter(case.key.values())) for case in cases]
+            if (
+                node.mode == "match"
+                and not node.optional
+                and all(_field(out, r) is None for r in refs)
+            ):
+                return refs[0].partition(".")[0], f"empty key for match node nodes.{alias}"
+        return None
 
     def _dedupe(self, locator: str, record: Any, out: dict[str, Any]) -> dict | Bad | None:
         key = tuple(_plain(out[k]) for k in self.mapping.key)
-        first = self._first(key, _fingerprint(out.values()))
+        first = self._first(key, _fingerprint(out[n] for n in self.mapping.columns))
         if first is None:
             return None
         return out if first else self._conflict(locator, record)
@@ -322,6 +466,7 @@ class Transformer:
         return Bad(locator, self.mapping.key[0], "duplicate key with conflicting values", record)
 
     def batch(self, records: Iterable[Record] | Columns) -> Batch:
+        before = self.dropped.copy()
         if isinstance(records, Columns):
             batch, table, numbers = self.columnar(records)
             raws = records.data.take(numbers).to_pylist() if numbers else []
@@ -329,30 +474,43 @@ class Transformer:
                 batch.rows.append(row)
                 batch.locators.append(records.locator(number))
                 batch.raws.append(raw)
-            return batch
-        batch = Batch()
-        for locator, record in records:
-            batch.add(locator, record, self.row(locator, record))
+        else:
+            batch = Batch()
+            for locator, record in records:
+                batch.add(locator, record, self.row(locator, record))
+        batch.dropped = self.dropped - before
         return batch
 
-    def _vectorised(self, data: pa.RecordBatch) -> tuple[pa.RecordBatch, pa.Array] | None:
-        """``(converted, ok)``: every column converted, and which rows the checks vouch for;
-        None when this mapping or file needs the row path."""
-        m = self.mapping
+    def _vectorised(self, columns: Columns) -> tuple[pa.RecordBatch, pa.Array] | None:
+        """``(converted, ok)``: every column converted (and ``_file_mtime`` when that is the
+        watermark), and which rows the checks vouch for; None when the row path is needed."""
+        m, data = self.mapping, columns.data
         if not self.vectorisable or not set(data.schema.names) <= self.names:
             return None
         checks = {}
         for name, col in m.columns.items():
-            present = name in data.schema.names
-            check = _vector(col, data.column(name) if present else pa.nulls(data.num_rows))
+            check = _vector(col, _column(data, col.path or name))
             if check is None:
                 return None
             checks[name] = check
         ok = functools.reduce(pc.and_, [ok for ok, _ in checks.values()])
         for group in m.require_one_of:
             ok = pc.and_(ok, pc.or_(*[pc.is_valid(checks[c][1]) for c in group]))
+        for node in m.nodes.values():  # the row path says why a row is refused (_refuse)
+            if node.switch:
+                cases = pa.array([value for value, _ in node.variants])
+                ok = pc.and_(ok, pc.is_in(checks[node.switch][1], value_set=cases))
+            elif node.mode == "match" and not node.optional:  # plain columns: no field part
+                keys = [
+                    pc.is_valid(checks[next(iter(c.key.values()))][1]) for _, c in node.variants
+                ]
+                ok = pc.and_(ok, functools.reduce(pc.or_, keys))
         converted = [values for _, values in checks.values()]
-        return pa.RecordBatch.from_arrays(converted, names=list(checks)), ok
+        names = list(checks)
+        if m.watermark == FILE_MTIME:
+            mtime = pa.scalar(self.mtimes.get(columns.file), UTC_US)
+            converted, names = [*converted, pa.repeat(mtime, data.num_rows)], [*names, FILE_MTIME]
+        return pa.RecordBatch.from_arrays(converted, names=names), ok
 
     def columnar(self, columns: Columns) -> tuple[Batch, pa.RecordBatch, list[int]]:
         """A columnar batch: ``(batch, table, numbers)``. ``table`` holds the good rows the
@@ -360,11 +518,14 @@ class Transformer:
         ``columns``; ``batch`` counts every record and holds the bad ones and the good rows
         that took the row path (see the module docstring)."""
         data, m, batch = columns.data, self.mapping, Batch()
-        checked = self._vectorised(data)
+        checked = self._vectorised(columns)
         if checked is None:
-            return self.batch(columns.records()), pa.RecordBatch.from_pylist([]), []
+            batch = Batch()
+            for locator, record in columns.records():
+                batch.add(locator, record, self.row(locator, record))
+            return batch, pa.RecordBatch.from_pylist([]), []
         converted, ok = checked
-        if self.since is not None:  # rows already loaded are counted, never materialised
+        if self.since is not None and m.watermark is not None:  # counted, never materialised
             old = pc.less_equal(converted.column(m.watermark), pa.scalar(self.since, UTC_US))
             kept = pc.indices_nonzero(pc.invert(pc.fill_null(pc.and_(ok, old), False)))
             batch.read = batch.skipped = data.num_rows - len(kept)
@@ -373,7 +534,7 @@ class Transformer:
         else:
             numbers = list(range(data.num_rows))
         plain = [c.cast(pa.int64()) if pa.types.is_timestamp(c.type) else c
-                 for c in converted.columns]  # fmt: skip
+                 for c in converted.columns[: len(m.columns)]]  # fmt: skip
         key_at = [converted.schema.get_field_index(k) for k in m.key]
         vouched = []
         rows = zip(*(c.to_pylist() for c in plain), strict=True)
@@ -392,6 +553,13 @@ class Transformer:
             else:
                 batch.add(where, None, self._conflict(where, data.slice(j, 1).to_pylist()[0]))
         return batch, converted.take(pa.array(vouched, pa.int64())), [numbers[j] for j in vouched]
+
+
+def _field(row: dict[str, Any], ref: str) -> Any:
+    """A row field: ``column`` or ``column.field`` of an identifier column."""
+    column, _, part = ref.partition(".")
+    value = row[column]
+    return value.get(part) if part and value else value
 
 
 def _fingerprint(values: Iterable[Any]) -> int:

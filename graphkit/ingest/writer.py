@@ -100,19 +100,29 @@ def _key(node: Node) -> str:
     return next(iter(case.key.values()))
 
 
-def _set_node(alias: str, node: Node) -> str:
-    items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in node.properties.items()]
+def _set_node(alias: str, properties: dict[str, str]) -> str:
+    items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in properties.items()]
     items += [f"{q(alias)}.lastupdated = $tag", f"{q(alias)}.source = $feed"]
     return "SET " + ", ".join(items)
 
 
 def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) -> str:
-    """Look up an existing node (``switch``: one UNION branch per label)."""
-    if not node.switch:
+    """Look up an existing node (``switch``: one UNION branch per label; ``cases`` without
+    ``switch``: the first case whose node exists)."""
+    if not node.switch and not node.cases:
         (_, case), *_ = node.variants
         (prop, r), *_ = case.key.items()
         match = "OPTIONAL MATCH" if optional else "MATCH"
         return f"{match} ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}})"
+    if not node.switch:  # one row whatever exists; the check statement reports none found
+        found = [f"{alias}_{i}" for i in range(len(node.variants))]
+        lookups = " ".join(
+            f"OPTIONAL MATCH ({q(v)}:{q(case.label)} {{{q(p)}: {ref(r)}}})"
+            for v, (_, case) in zip(found, node.variants, strict=True)
+            for p, r in case.key.items()
+        )
+        first = f"coalesce({', '.join(map(q, found))})"
+        return f"CALL (row) {{ {lookups} RETURN {first} AS {q(alias)} }}"
     branches = []
     for i, (value, case) in enumerate(node.variants):
         params[f"{alias}_{i}"] = value
@@ -125,14 +135,22 @@ def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) 
     return f"{call} (row) {{ " + " UNION ".join(branches) + " }"
 
 
-def _merge_node(mapping: Mapping, alias: str, node: Node) -> str:
-    (prop, r), *_ = node.key.items()  # type: ignore[union-attr]
-    merge = f"MERGE ({q(alias)}:{q(node.label)} {{{q(prop)}: {ref(r)}}}) " + _set_node(alias, node)
-    if not _optional(mapping, r):
-        return merge + "\nWITH *"
-    return (
-        f"OPTIONAL CALL (row) {{ WITH row WHERE {ref(r)} IS NOT NULL {merge} RETURN {q(alias)} }}"
-    )
+def _merge_node(mapping: Mapping, alias: str, node: Node, params: dict[str, Any]) -> str:
+    """MERGE the node (``switch``: one UNION branch per case, each with its label)."""
+    branches = []
+    for i, (value, case) in enumerate(node.variants):
+        (prop, r), *_ = case.key.items()
+        merge = f"MERGE ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}}) "
+        merge += _set_node(alias, case.properties)
+        if not node.switch and not _optional(mapping, r):
+            return merge + "\nWITH *"
+        conditions = [f"{ref(r)} IS NOT NULL"] if _optional(mapping, r) else []
+        if node.switch:
+            params[f"{alias}_{i}"] = value
+            conditions.append(f"row.{q(node.switch)} = ${alias}_{i}")
+        branches.append(f"WITH row WHERE {' AND '.join(conditions)} {merge} RETURN {q(alias)}")
+    call = "OPTIONAL CALL" if _node_optional(mapping, alias) else "CALL"
+    return f"{call} (row) {{ " + " UNION ".join(branches) + " }"
 
 
 def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
@@ -180,8 +198,9 @@ def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
 
 
 def _node_optional(mapping: Mapping, alias: str) -> bool:
+    """Whether a row may leave the node out (its key empty): relationships then skip it."""
     node = mapping.nodes[alias]
-    return node.mode == "merge" and _optional(mapping, _key(node))
+    return (node.mode == "merge" or node.optional) and _optional(mapping, _key(node))
 
 
 def _retire(rel: Relationship) -> str:
@@ -197,8 +216,10 @@ def _retire(rel: Relationship) -> str:
 def _used_columns(mapping: Mapping) -> list[str]:
     refs: list[str] = []
     for node in mapping.nodes.values():
-        refs += [r for _, case in node.variants for r in case.key.values()]
-        refs += [*node.properties.values(), *filter(None, [node.switch])]
+        refs += [
+            r for _, case in node.variants for r in [*case.key.values(), *case.properties.values()]
+        ]
+        refs += [*filter(None, [node.switch])]
     for rel in mapping.relationships:
         refs += [*(rel.key or {}).values(), *(p.value for p in rel.props.values())]
         refs += [rel.events.id] if rel.events else []
@@ -227,12 +248,14 @@ def compile_statement(mapping: Mapping) -> Statement:
     for a in checked:  # a null key leaves the node out; the row is still written
         optional = _optional(mapping, _key(mapping.nodes[a]))
         lines.append(_match_node(a, mapping.nodes[a], params, optional))
-    write = [_merge_node(mapping, a, mapping.nodes[a]) for a in merged]
+    write = [_merge_node(mapping, a, mapping.nodes[a], params) for a in merged]
     write += [_relationship(mapping, i, rel) for i, rel in enumerate(mapping.relationships)]
     if mapping.mode == "snapshot":
         retired = {(r.type, r.snapshot_of): r for r in mapping.relationships if r.snapshot_of}
         write += [_retire(r) for r in retired.values()]
     write[-1] = write[-1].removesuffix("\nWITH *")  # a query or unit subquery cannot end so
+    if write[-1].endswith(" }") and " RETURN " in write[-1]:  # nor with a returning CALL
+        write.append("FINISH")
     if not checked:
         return Statement("\n".join(lines + write), "", params, [], columns, temporal)
     check = ["UNWIND $rows AS row"]

@@ -1,11 +1,15 @@
 """Render query results as text: a table, CSV or JSON (rows in a stable order).
 
+CSV always has its header line, even for no rows.
+
 >>> import pandas as pd
 >>> print(render(pd.DataFrame([{"seller": "S2", "n": 1}, {"seller": "S1", "n": 2}]), "json"))
 [
   {"n": 1, "seller": "S2"},
   {"n": 2, "seller": "S1"}
 ]
+>>> render(pd.DataFrame(columns=["seller", "n"]), "csv").splitlines()
+['seller,n']
 """
 
 from __future__ import annotations
@@ -64,7 +68,8 @@ def render(result: pd.DataFrame | Subgraph, fmt: Format) -> str:
     if fmt == "json":
         lines = sorted(json.dumps(row, sort_keys=True, default=str) for row in rows)
         return "[\n" + ",\n".join(f"  {line}" for line in lines) + "\n]" if lines else "[]"
-    frame = pd.DataFrame(rows)
+    columns = ["kind", "label", "key"] if isinstance(result, Subgraph) else list(result.columns)
+    frame = pd.DataFrame(rows, columns=columns)  # the header survives an empty result
     if fmt == "csv":
         nested = frame.map(lambda v: json.dumps(v) if isinstance(v, list | dict) else v)
         return nested.to_csv(index=False)

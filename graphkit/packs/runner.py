@@ -85,10 +85,9 @@ def check_cost(db: Database, query: catalog.Query, values: dict, limit: int) -> 
 Fetched = tuple[list[str], list[neo4j.Record], bool]
 
 
-def _fetch(db: Database, query: catalog.Query, values: dict) -> Fetched:
-    """Run in a READ transaction: the column names, up to max_rows records, and whether
+def _fetch(db: Database, query: catalog.Query, values: dict, cap: int) -> Fetched:
+    """Run in a READ transaction: the column names, up to ``cap`` records, and whether
     more existed (then the rest is never fetched)."""
-    cap = query.meta.max_rows
     cypher = cast(LiteralString, query.cypher)
 
     def work(tx: neo4j.ManagedTransaction) -> Fetched:
@@ -109,28 +108,32 @@ def run(
     *,
     force: bool = False,
     max_estimated_rows: int | None = None,
+    max_rows: int | None = None,
     **given: Any,
 ) -> pd.DataFrame | Subgraph:
     """Run the canned query ``query_id`` (an id, or a parsed Query) with ``given`` parameters.
 
     Returns a DataFrame (``output: table``) or a :class:`Subgraph` (``output: subgraph``);
-    either way ``.attrs["truncated"]`` says whether ``max_rows`` cut the result short.
+    either way ``.attrs["truncated"]`` says whether the row cap cut the result short and
+    ``.attrs["max_rows"]`` what the cap was: ``max_rows``, else the query header's.
     """
     query = query_id if isinstance(query_id, catalog.Query) else catalog.get(query_id)
     values = params.validate(query.id, query.meta.params, given)
     if db is None:
         with Database() as own:
-            return run(query, own, force=force, max_estimated_rows=max_estimated_rows, **values)
+            return run(query, own, force=force, max_estimated_rows=max_estimated_rows,
+                       max_rows=max_rows, **values)  # fmt: skip
     if not force:
         check_cost(db, query, values, max_estimated_rows or query.meta.max_estimated_rows)
-    columns, records, truncated = _fetch(db, query, values)
+    cap = max_rows or query.meta.max_rows
+    columns, records, truncated = _fetch(db, query, values, cap)
     if truncated:
-        log.warning("%s: stopped after max_rows=%d rows", query.id, query.meta.max_rows)
+        log.warning("%s: truncated at max_rows=%d (raise it with --max-rows)", query.id, cap)
     result: pd.DataFrame | Subgraph
     if query.meta.output == "subgraph":
         result = Subgraph.from_values(value for record in records for value in record.values())
     else:
         rows = [{key: _native(value) for key, value in record.items()} for record in records]
         result = pd.DataFrame(rows, columns=columns)
-    result.attrs.update(query_id=query.id, params=values, truncated=truncated)
+    result.attrs.update(query_id=query.id, params=values, truncated=truncated, max_rows=cap)
     return result

@@ -240,16 +240,20 @@ class Feeds:
 
     # --- accounts ------------------------------------------------------------------------------
 
-    def _contact(self, rng, g: np.ndarray, kind: str) -> pa.Array:
-        """The accounts' own ``kind`` values (or the planted ones), as some system spells them."""
-        ov, country = self.w.override[kind], self.w.country[g]
+    def canonical(self, g: np.ndarray, kind: str) -> pa.Array:
+        """The accounts' own ``kind`` values (or the planted ones), canonically spelled."""
+        ov = self.w.override[kind]
         planted = np.isin(g, np.fromiter(ov, np.int64, len(ov)))
-        values = pc.replace_with_mask(
-            fake.MAKERS[kind](g * 4, country),
+        return pc.replace_with_mask(
+            fake.MAKERS[kind](g * 4, self.w.country[g]),
             pa.array(planted),
             pa.array([ov[x] for x in g[planted].tolist()], S),
         )
-        return fake.variant(kind, values, rng.integers(0, 1000, len(g)), country)
+
+    def _contact(self, rng, g: np.ndarray, kind: str) -> pa.Array:
+        """The accounts' own ``kind`` values (or the planted ones), as some system spells them."""
+        values = self.canonical(g, kind)
+        return fake.variant(kind, values, rng.integers(0, 1000, len(g)), self.w.country[g])
 
     def _sellers(self, rng):
         w = self.w

@@ -127,7 +127,7 @@ def _write_feed(name: str) -> tuple[int, list[DirtyRow]]:
     feeds, out = _worker["feeds"], _worker["out"]
     world = feeds.w
     feed = FEEDS[name]
-    rng = np.random.default_rng([world.seed, 10 + list(FEEDS).index(name)])
+    rng = feed_rng(world, name)
     writer = FeedWriter(feed, out / "feeds")
     sink = None
     if _worker["to_postgres"]:
@@ -150,6 +150,11 @@ def _write_feed(name: str) -> tuple[int, list[DirtyRow]]:
         sink.end(feed)
         sink.close()
     return rows, dirty_rows
+
+
+def feed_rng(world: World, name: str) -> np.random.Generator:
+    """Feed ``name``'s own random stream: the same rows whoever generates them."""
+    return np.random.default_rng([world.seed, 10 + list(FEEDS).index(name)])
 
 
 def write_register(truth: GroundTruth, path: Path) -> None:

@@ -26,13 +26,20 @@ from graphkit.synth import fake
 SCHEMES = ("prefixed", "opaque")
 #: kind -> (prefix, digits) of the prefixed scheme; the kind's position also keys opaque ids
 KINDS = {"seller": ("S", 6), "reviewer": ("R", 7), "product": ("P", 7), "brand": ("B", 5)}
-ALPHABET = np.frombuffer(b"0123456789abcdefghjkmnpqrstvwxyz", np.uint8)
+ALPHABET = "0123456789abcdefghjkmnpqrstvwxyz"
 _BITS, _INDEX_BITS = 60, 40  # 12 base32 characters; a kind holds up to 2**40 ids
-_MASK = np.uint64(2**_BITS - 1)
+_MASK = 2**_BITS - 1
+_SHIFTS = range(_BITS - 5, -1, -5)
+_SMALL = 256  # fewer ids than this: formatted one by one (faster than a vectorised call)
 
 
 class Ids:
-    """Ids of one scheme: ``array(kind, index)`` (vectorised) and ``one(kind, i)``."""
+    """Ids of one scheme: ``array(kind, index)`` (vectorised), ``strings`` and ``one``.
+
+    >>> ids = Ids("opaque", 3)
+    >>> ids.strings("brand", range(300))[299] == ids.one("brand", 299)
+    True
+    """
 
     def __init__(self, scheme: str, seed: int):
         if scheme not in SCHEMES:
@@ -40,7 +47,11 @@ class Ids:
                 f"unknown id scheme {scheme!r}", hint=f"use one of {', '.join(SCHEMES)}"
             )
         self.scheme = scheme
-        self._key = np.random.default_rng([seed, 3]).integers(0, 2**_BITS, dtype=np.uint64)
+        self._key = int(np.random.default_rng([seed, 3]).integers(0, 2**_BITS, dtype=np.uint64))
+
+    def _number(self, kind: str, index):
+        """The opaque id's 60-bit number: (kind, index) keyed by the seed and scrambled."""
+        return _scramble((list(KINDS).index(kind) << _INDEX_BITS | index) ^ self._key)
 
     def array(self, kind: str, index: np.ndarray) -> pa.Array:
         """The ids of ``kind`` (seller, reviewer, product, brand) number ``index`` (0-based)."""
@@ -48,22 +59,28 @@ class Ids:
         if self.scheme == "prefixed":
             prefix, width = KINDS[kind]
             return fake.join(prefix, pc.utf8_lpad(fake.number(index + 1), width, "0"))
-        x = (np.uint64(list(KINDS).index(kind)) << np.uint64(_INDEX_BITS)) | index.astype(np.uint64)
-        x = _scramble(x ^ self._key)
-        shifts = np.arange(_BITS - 5, -1, -5, dtype=np.uint64)
-        codes = ALPHABET[((x[:, None] >> shifts) & np.uint64(31)).astype(np.intp)]
-        return pa.array(codes.reshape(-1).view(f"S{len(shifts)}"), pa.binary()).cast(pa.string())
+        x = self._number(kind, index.astype(np.uint64))
+        alphabet = np.frombuffer(ALPHABET.encode(), np.uint8)
+        codes = alphabet[(x[:, None] >> np.array(_SHIFTS, np.uint64) & 31).astype(np.intp)]
+        return pa.array(codes.reshape(-1).view(f"S{len(_SHIFTS)}"), pa.binary()).cast(pa.string())
 
     def one(self, kind: str, i: int) -> str:
-        return self.array(kind, np.array([i]))[0].as_py()
+        if self.scheme == "prefixed":
+            prefix, width = KINDS[kind]
+            return f"{prefix}{i + 1:0{width}d}"
+        x = self._number(kind, int(i))
+        return "".join(ALPHABET[x >> shift & 31] for shift in _SHIFTS)
 
     def strings(self, kind: str, index) -> list[str]:
+        if len(index) < _SMALL:
+            return [self.one(kind, int(i)) for i in index]
         return self.array(kind, np.asarray(index, np.int64)).to_pylist()
 
 
-def _scramble(x: np.ndarray) -> np.ndarray:
-    """A bijection on 60-bit integers (odd multipliers and xor-shifts) that scatters neighbours."""
+def _scramble(x):
+    """A bijection on 60-bit integers (odd multipliers and xor-shifts) that scatters neighbours;
+    ``x`` is a Python int or a numpy uint64 array."""
     for multiplier, shift in ((0x9E3779B97F4A7C15, 31), (0xBF58476D1CE4E5B9, 29)):
-        x = (x * np.uint64(multiplier)) & _MASK
-        x ^= x >> np.uint64(shift)
+        x = x * multiplier & _MASK
+        x ^= x >> shift
     return x

@@ -7,6 +7,7 @@ from it chunk by chunk. Accounts are numbered globally: sellers ``0..S-1``, revi
 account's own identifiers use ``g * 4 + k``, planted ones count up from ``(S + R) * 4``, so no
 two values collide unless they are shared on purpose. Ids come from :mod:`graphkit.synth.ids`.
 
+>>> from graphkit.synth.truth import ARCHETYPES
 >>> world = World(SCALES["tiny"], seed=1)
 >>> sorted({ring.archetype for ring in world.rings}) == sorted(ARCHETYPES)
 True
@@ -66,8 +67,8 @@ RING_MIX = {
     "identity": ("sellers", 0.25, 3),
     "brand_front": ("sellers", 0.20, 3),
     "repeat_offender": ("sellers", 0.15, 4),
-    "device_ring": ("sellers", 0.15, 3),
-    "card_chain": ("sellers", 0.15, 3),
+    "device_ring": ("sellers", 0.15, 2),
+    "card_chain": ("sellers", 0.15, 2),
     "self_review": ("sellers", 0.10, 3),
     "paid_review": ("reviewers", 0.40, 4),
     "camouflage": ("reviewers", 0.20, 4),
@@ -105,7 +106,7 @@ def heavy_tailed(rng: np.random.Generator, count: int, lo: int, hi: int, tail: f
     """``count`` sizes in ``[lo, hi]`` with P(n) ~ n**-tail, stratified (one draw in each
     1/count quantile, shuffled) so that the tail shows even in a small sample.
 
-    >>> heavy_tailed(np.random.default_rng(0), 5, 2, 30, 1.5).max() >= 10
+    >>> int(heavy_tailed(np.random.default_rng(0), 5, 2, 30, 1.5).max()) >= 10
     True
     """
     sizes, pmf = _size_pmf(lo, hi, tail)
@@ -128,8 +129,9 @@ class World:
         self.closed = np.full(n, -1, np.int64)
         self.status = np.zeros(n, np.int8)
         self.reason = np.zeros(n, np.int8)
-        self.override: dict[str, dict[int, str]] = {kind: {} for kind in SINGLE}
-        self.events: list[tuple[int, str, str]] = []  # (account, device|ip|card|iban, value)
+        self.override: dict[str, dict] = {kind: {} for kind in SINGLE}  # kind -> account -> value
+        self.events: list[tuple] = []  # (account, device|ip|card|iban, value)
+        self._pending: list[tuple[Identifier, str, int, int]] = []  # (ident, kind, n, country)
         self.rings: list[Ring] = []
         self.benign: list[Lookalike] = []
         self.protected = np.zeros(n, bool)  # ring and look-alike accounts: never made dirty
@@ -176,10 +178,6 @@ class World:
         self.protected[chosen] = True
         return chosen
 
-    def new_value(self, kind: str, country: int) -> str:
-        n, self._number = self._number, self._number + 1
-        return fake.one(kind, n, COUNTRIES[country])
-
     def free(self, kind: str, g: int) -> bool:
         """Can account ``g`` take one more identifier of ``kind``?"""
         if kind == "address" and g >= self.S:
@@ -187,15 +185,34 @@ class World:
         return kind not in SINGLE or g not in self.override[kind]
 
     def share(self, kind: str, accounts: list[int], value: str | None = None) -> Identifier:
-        """Give ``accounts`` one identifier (new unless ``value``); return it for the truth."""
-        value = value or self.new_value(kind, int(self.country[accounts[0]]))
+        """Give ``accounts`` one identifier (new unless ``value``); return it for the truth. A
+        new value is rendered later, with all the others of its kind (:meth:`_render_values`)."""
+        truth_kind = "payment" if kind in ("card", "iban") else kind
+        ident = Identifier(truth_kind, value or "", self.account_ids(accounts))
+        if value is None:
+            self._pending.append((ident, kind, self._number, int(self.country[accounts[0]])))
+            self._number += 1
         for g in accounts:
             if kind in SINGLE:
-                self.override[kind][g] = value
+                self.override[kind][g] = ident
             else:
-                self.events.append((g, kind, value))
-        truth_kind = "payment" if kind in ("card", "iban") else kind
-        return Identifier(truth_kind, value, self.account_ids(accounts))
+                self.events.append((g, kind, ident))
+        return ident
+
+    def _render_values(self) -> None:
+        """Give every new shared identifier its raw value (one vectorised call per kind); the
+        events and single-value overrides then hold the values."""
+        by_kind: dict[str, list] = {}
+        for item in self._pending:
+            by_kind.setdefault(item[1], []).append(item)
+        for kind, items in by_kind.items():
+            numbers, countries = (np.array([item[k] for item in items]) for k in (2, 3))
+            for (ident, *_), value in zip(
+                items, fake.MAKERS[kind](numbers, countries).to_pylist(), strict=True
+            ):
+                ident.value = value
+        self.override = {k: {g: i.value for g, i in ov.items()} for k, ov in self.override.items()}
+        self.events = [(g, kind, ident.value) for g, kind, ident in self.events]
 
     def link(self, members: list[int], kinds: tuple[str, ...], hubs: int) -> list[Identifier]:
         """Chain ``members`` (each shares one identifier with the next: A-B a device, B-C a
@@ -689,8 +706,9 @@ class World:
         return cdf / cdf[-1]
 
     def _finish(self) -> None:
-        """Concatenate planted events (sorted by time) and make every account exist before its
-        first planted event."""
+        """Render identifier values, concatenate planted events (sorted by time) and make every
+        account exist before its first planted event."""
+        self._render_values()
         out = {}
         for table in ("reviews", "messages", "refunds"):
             cols = {

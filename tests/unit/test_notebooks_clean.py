@@ -32,8 +32,12 @@ def test_notebook_is_stripped(path: Path):
 
 
 @pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
-def test_notebook_ensures_its_data_first(path: Path):
-    """The first code cell after the parameters makes sure the graph holds the demo data."""
+def test_notebook_connects_first(path: Path):
+    """The parameters cell lets a run ask for the demo data; the first code cell after it
+    connects, loading the demo data only when asked (any other graph is used as it is)."""
     cells = [c for c in nbformat.read(path, as_version=4).cells if c.cell_type == "code"]
-    cells = [c for c in cells if "parameters" not in c.metadata.get("tags", [])]
-    assert "ensure_small_marketplace(db" in cells[0].source, path.name
+    parameters = [c for c in cells if "parameters" in c.metadata.get("tags", [])]
+    assert len(parameters) == 1 and "USE_DEMO_DATA = None" in parameters[0].source, path.name
+    cells = [c for c in cells if c not in parameters]
+    assert "db, data_dir = connect(USE_DEMO_DATA)" in cells[0].source, path.name
+    assert "ensure_small_marketplace" not in "".join(c.source for c in cells), path.name

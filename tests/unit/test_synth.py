@@ -461,3 +461,18 @@ def test_generic_truth_files_agree_with_the_json(small):
     }
     flagged = {b["account_id"] for b in benign}
     assert not flagged & {r["account_id"] for r in rings}
+
+
+def test_cli_id_scheme(tmp_path):
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+
+    args = ["synth", "--scale", "tiny", "--seed", "7", "--out", str(tmp_path)]
+    result = CliRunner().invoke(app, [*args, "--id-scheme", "opaque"])
+    assert result.exit_code == 0, result.output
+    sellers = {row["seller_id"] for row in read_feed(tmp_path, "sellers")} - {None, ""}
+    assert {len(s) for s in sellers} == {12}
+    assert read_truth(tmp_path).ring_sellers() <= sellers
+    bad = CliRunner().invoke(app, [*args, "--id-scheme", "uuid"])
+    assert bad.exit_code != 0 and "prefixed" in bad.output
