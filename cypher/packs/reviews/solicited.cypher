@@ -31,13 +31,12 @@ WHERE 0 < COUNT { (s)-[:MESSAGED|REFUNDED]->() } <= $max_contacts
 // The seller's listings once, then per contacted reviewer a walk over their few reviews:
 // a plan that stays small whatever the planner's statistics say right after a bulk load.
 WITH s, COLLECT { MATCH (s)-[:LISTS]->(p:Product) RETURN p } AS listed
-WITH s, listed,
-     size(COLLECT { MATCH (s)-[:MESSAGED|REFUNDED]->(r:Reviewer) RETURN DISTINCT r }) AS n_contacted,
-     size(COLLECT {
-       MATCH (s)-[:MESSAGED|REFUNDED]->(r:Reviewer) RETURN r
-       UNION
-       MATCH (s)-[:LISTS]->(:Product)<-[:REVIEWED]-(r:Reviewer) RETURN r
-     }) AS n_buyers
+// Its buyers: the accounts it contacted and the reviewers of its listings, walked from the
+// listings it holds (anchored on them: no plan from the whole Reviewer label).
+WITH s, listed, COLLECT { MATCH (s)-[:MESSAGED|REFUNDED]->(r:Reviewer) RETURN DISTINCT r } AS contacted
+WITH s, listed, contacted,
+     COLLECT { UNWIND listed AS p MATCH (p)<-[:REVIEWED]-(r:Reviewer) RETURN DISTINCT r } AS reviewers
+WITH s, listed, size(contacted) AS n_contacted, size(apoc.coll.union(contacted, reviewers)) AS n_buyers
 MATCH (s)-[c:MESSAGED|REFUNDED]->(r:Reviewer)
 WITH s, listed, n_contacted, n_buyers, r, min(c.first) AS first_contact,
      sum(CASE type(c) WHEN 'MESSAGED' THEN c.n ELSE 0 END) AS n_messages,
