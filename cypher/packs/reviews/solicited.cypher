@@ -21,7 +21,7 @@
 //   min_rating: {type: float, default: 1.0, min: 1.0, max: 5.0, description: minimum average rating of the reviews}
 //   max_contacts: {type: int, default: 100000, min: 1, max: 10000000, description: skip sellers that contacted more reviewers than this}
 // output: table
-// timeout_s: 120
+// timeout_s: 300
 // max_rows: 1000000
 // tags: [reviews, seller, reviewer, messages, refunds]
 // references: []
