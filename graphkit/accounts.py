@@ -185,14 +185,15 @@ def seller_features(db: Database, flagged_reviewers: list[str], **params: object
 
 def _with_rings(scores: pd.DataFrame, rings: Iterable[Ring]) -> pd.DataFrame:
     """Raise ring members' scores by noisy-OR with their strongest ring's evidence."""
-    best: dict[str, Ring] = {}
+    best: dict[tuple[str, str], Ring] = {}
     for ring in rings:
-        for member in ring.members:
-            if member not in best or ring.score > best[member].score:
-                best[member] = ring
+        for account in ring.accounts:  # (kind, id): a seller and a reviewer may share an id
+            if account not in best or ring.score > best[account].score:
+                best[account] = ring
     if not best:
         return scores
-    ring_of = scores["account_id"].map(best)
+    keys = zip(scores["kind"], scores["account_id"], strict=True)
+    ring_of = pd.Series([best.get(key) for key in keys], index=scores.index, dtype=object)
     evidence = ring_of.map(lambda r: ring_evidence(r.score), na_action="ignore").fillna(0.0)
     said = ring_of.map(lambda r: f"member of ring {r.id} (score {r.score:.1f})", na_action="ignore")
     reasons = [

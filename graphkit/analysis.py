@@ -4,11 +4,14 @@ Every :class:`Link` carries its evidence (which query found it, the shared ident
 kind, hash prefix, degree, FRAUDAR weight and first/last seen), so every ring score can be
 explained line by line.
 
->>> links = [Link("S1", "S2", "identity", 1.2, ({"kind": "device"}, {"kind": "payment"})),
-...          Link("S2", "R7", "self-review", 0.5, ({"kind": "phone"},))]
+Which end of a link is a seller and which a reviewer follows from the link's kind (the query
+that found it matched those labels), never from the form of an id:
+
+>>> links = [Link("a1", "a2", "identity", 1.2, ({"kind": "device"}, {"kind": "payment"})),
+...          Link("a2", "x7", "self-review", 0.5, ({"kind": "phone"},))]
 >>> [ring] = rings_from_links(links)
->>> ring.sellers, ring.reviewers, ring.id == ring_id(["R7", "S1", "S2"])
-(['S1', 'S2'], ['R7'], True)
+>>> ring.sellers, ring.reviewers, ring.id == ring_id(["a1", "a2", "x7"])
+(['a1', 'a2'], ['x7'], True)
 >>> ring.identifier_kinds
 ['device', 'payment', 'phone']
 """
@@ -16,13 +19,14 @@ explained line by line.
 from __future__ import annotations
 
 import hashlib
-import math
 from collections import Counter
 from collections.abc import Iterable, Mapping
 from dataclasses import asdict, dataclass, field
 from typing import Any
 
 import networkx as nx
+
+from graphkit.graphmodel import CLOSED_STATUSES, IDENTIFIERS, REVIEWER, SELLER
 
 #: Weight of each score component (each component lies in [0, 1]); see :func:`score_ring`.
 SCORE_WEIGHTS = {
@@ -35,17 +39,21 @@ SCORE_WEIGHTS = {
     "self_review": 1.0,  # reviewers sharing an identifier with the seller they review
     "closed_ratio": 0.5,  # share of the ring's sellers already closed or suspended
 }
-IDENTIFIER_KINDS = 6
-CLOSED = ("closed", "suspended")
 
+#: The account kinds at the two ends of each kind of link (the labels its query matched).
+LINK_ENDS: dict[str, tuple[str, str]] = {
+    "identity": (SELLER, SELLER),
+    "brand": (SELLER, SELLER),
+    "self-review": (SELLER, REVIEWER),
+    "solicited": (SELLER, REVIEWER),
+    "lockstep": (REVIEWER, REVIEWER),
+    "lockstep-seller": (SELLER, REVIEWER),  # the seller whose listings a lockstep pair reviewed
+    "burst": (SELLER, REVIEWER),  # a reviewer in a surprising 5-star burst on the seller's listing
+}
 
-def fraudar_weight(degree: int) -> float:
-    """FRAUDAR's column weight: rare identifiers count more than hubs.
-
-    >>> round(fraudar_weight(2), 3), round(fraudar_weight(40), 3)
-    (0.514, 0.263)
-    """
-    return 1.0 / math.log(degree + 5)
+#: An account in the evidence graph: its kind (from its label) and its id. Ids of different
+#: kinds may coincide (each label has its own key), so the pair is the node.
+Account = tuple[str, str]
 
 
 def ring_id(members: Iterable[str]) -> str:
@@ -58,18 +66,15 @@ def ring_id(members: Iterable[str]) -> str:
     return f"ring-{digest[:10]}"
 
 
-def is_seller(account_id: str) -> bool:
-    """Seller ids start with ``S``, reviewer ids with ``R`` (docs/feeds.md)."""
-    return account_id.startswith("S")
-
-
 @dataclass(frozen=True)
 class Link:
     """Evidence that two accounts belong together.
 
-    ``kind`` is ``identity`` (sellers sharing identifiers), ``brand`` (sellers co-selling
-    niche brands), ``self-review``, ``solicited`` or ``lockstep``; ``evidence`` holds one
-    dict per shared identifier, per shared brand or per fact.
+    ``kind`` is ``identity`` (accounts sharing identifiers), ``brand`` (sellers co-selling
+    niche brands), ``self-review``, ``solicited``, ``lockstep``, ``lockstep-seller`` or ``burst``;
+    ``evidence`` holds one dict per shared identifier, per shared brand or per fact.
+    ``account_kinds`` gives the kinds of ``a`` and ``b`` when the query returned them (from
+    the accounts' labels); otherwise they follow from ``kind`` (:data:`LINK_ENDS`).
     """
 
     a: str
@@ -77,6 +82,13 @@ class Link:
     kind: str
     weight: float
     evidence: tuple[dict[str, Any], ...] = ()
+    account_kinds: tuple[str, str] | None = None
+
+    @property
+    def ends(self) -> tuple[Account, Account]:
+        """``((kind_a, a), (kind_b, b))``: the two accounts, each with its kind."""
+        kind_a, kind_b = self.account_kinds or LINK_ENDS[self.kind]
+        return (kind_a, self.a), (kind_b, self.b)
 
 
 @dataclass
@@ -96,6 +108,11 @@ class Ring:
     def members(self) -> list[str]:
         return self.sellers + self.reviewers
 
+    @property
+    def accounts(self) -> set[Account]:
+        """The members as ``(kind, id)``."""
+        return {(SELLER, s) for s in self.sellers} | {(REVIEWER, r) for r in self.reviewers}
+
     def link_counts(self) -> dict[str, int]:
         return dict(sorted(Counter(link.kind for link in self.links).items()))
 
@@ -108,7 +125,14 @@ class Ring:
     def from_dict(cls, data: Mapping[str, Any]) -> Ring:
         fields = {k: v for k, v in data.items() if k != "link_counts"}
         fields["links"] = [
-            Link(**{**link, "evidence": tuple(link["evidence"])}) for link in data["links"]
+            Link(
+                **{
+                    **link,
+                    "evidence": tuple(link["evidence"]),
+                    "account_kinds": link.get("account_kinds") and tuple(link["account_kinds"]),
+                }
+            )
+            for link in data["links"]
         ]
         return cls(**fields)
 
@@ -117,41 +141,50 @@ def rings_from_links(
     links: Iterable[Link], min_sellers: int = 1, min_members: int = 2
 ) -> list[Ring]:
     """Connected components of the link graph, as unscored rings (largest first)."""
-    graph = nx.Graph()
-    for link in links:
-        if graph.has_edge(link.a, link.b):
-            graph.edges[link.a, link.b]["links"].append(link)
-        else:
-            graph.add_edge(link.a, link.b, links=[link])
-    rings = []
-    for component in nx.connected_components(graph):
-        members = sorted(component)
-        ring_links = [
-            link
-            for _, _, data in graph.subgraph(members).edges(data=True)
-            for link in data["links"]
-        ]
-        kinds = {
-            item["kind"]
-            for link in ring_links
-            if link.kind in ("identity", "self-review")
-            for item in link.evidence
-            if "kind" in item
-        }
-        rings.append(
-            Ring(
-                id=ring_id(members),
-                sellers=[m for m in members if is_seller(m)],
-                reviewers=[m for m in members if not is_seller(m)],
-                links=sorted(ring_links, key=lambda link: (link.kind, link.a, link.b)),
-                identifier_kinds=sorted(kinds),
-            )
-        )
+    graph = link_graph(links)
+    rings = [make_ring(graph, component) for component in nx.connected_components(graph)]
     return sorted(rings, key=lambda ring: (-len(ring.members), ring.id))
 
 
+def link_graph(links: Iterable[Link]) -> nx.Graph:
+    """Accounts as ``(kind, id)`` nodes, one edge per linked pair holding its ``links``."""
+    graph = nx.Graph()
+    for link in links:
+        a, b = link.ends
+        if graph.has_edge(a, b):
+            graph.edges[a, b]["links"].append(link)
+        else:
+            graph.add_edge(a, b, links=[link])
+    return graph
+
+
+def make_ring(graph: nx.Graph, accounts: Iterable[Account]) -> Ring:
+    """An unscored ring of these accounts, holding the links of ``graph`` between them."""
+    members = sorted(accounts)
+    ring_links = [
+        link for _, _, data in graph.subgraph(members).edges(data=True) for link in data["links"]
+    ]
+    kinds = {
+        item["kind"]
+        for link in ring_links
+        if link.kind in ("identity", "self-review")
+        for item in link.evidence
+        if item.get("kind") in IDENTIFIERS
+    }
+    sellers = [i for k, i in members if k == SELLER]
+    reviewers = [i for k, i in members if k == REVIEWER]
+    return Ring(
+        id=ring_id(sellers + reviewers),
+        sellers=sellers,
+        reviewers=reviewers,
+        links=sorted(ring_links, key=lambda link: (link.kind, link.a, link.b)),
+        identifier_kinds=sorted(kinds),
+    )
+
+
 def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
-    """Fill in ``score``, ``breakdown`` and ``status_mix`` (returns the same ring).
+    """Fill in ``score``, ``breakdown`` and ``status_mix`` (returns the same ring);
+    ``statuses`` maps seller ids to their status.
 
     Each component lies in [0, 1] and is multiplied by its :data:`SCORE_WEIGHTS` entry:
     ``rarity`` = summed FRAUDAR weight of identity and self-review links / 2 (two rare shared
@@ -170,7 +203,7 @@ def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
     n_sellers, n_reviewers = max(len(ring.sellers), 1), max(len(ring.reviewers), 1)
 
     def reviewer_share(kind: str) -> float:
-        touched = {m for link in by_kind.get(kind, []) for m in (link.a, link.b)}
+        touched = {i for link in by_kind.get(kind, []) for k, i in link.ends if k == REVIEWER}
         return len(touched & set(ring.reviewers)) / n_reviewers
 
     seller_status = [statuses.get(s) or "unknown" for s in ring.sellers]
@@ -180,13 +213,13 @@ def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
 
     components = {
         "rarity": weight("identity", "self-review") / 2,
-        "identifier_kinds": len(ring.identifier_kinds) / IDENTIFIER_KINDS,
+        "identifier_kinds": len(ring.identifier_kinds) / len(IDENTIFIERS),
         "linked_sellers": (len(ring.sellers) - 1) / 4,
         "brands": weight("brand") / n_sellers,
         "lockstep": reviewer_share("lockstep"),
         "solicitation": reviewer_share("solicited"),
         "self_review": reviewer_share("self-review"),
-        "closed_ratio": sum(s in CLOSED for s in seller_status) / n_sellers,
+        "closed_ratio": sum(s in CLOSED_STATUSES for s in seller_status) / n_sellers,
     }
     ring.breakdown = {
         k: round(SCORE_WEIGHTS[k] * min(1.0, max(0.0, v)), 4) for k, v in components.items()

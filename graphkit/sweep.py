@@ -1,9 +1,12 @@
 """The ring sweep: run the packs over the whole graph, link accounts, score rings, report.
 
-Every step is a canned, set-based query (``identity.overlap-score``, ``brand.co-selling``,
-``reviews.self-review``, ``reviews.solicited``, ``reviews.lockstep``, then
-``dossier.accounts`` and ``reviews.rating-deviation`` for ring members only), two at a time
-since Neo4j runs each query on one core; networkx joins the links into rings.
+Every step is a canned, set-based query (``identity.account-overlap``, ``brand.co-selling``,
+``reviews.self-review``, ``reviews.solicited``, ``reviews.lockstep``, ``reviews.review-burst``,
+then ``dossier.accounts`` and ``reviews.rating-deviation`` for ring members only), two at a
+time since Neo4j runs each query on one core. Each link is weighed against its background
+(:func:`poisson_surprise` of what a null model expects, :func:`solicitation_weight`); rings
+are GDS communities of the links (:mod:`graphkit.communities`) that some evidence makes a ring
+(:func:`ring_evidence`).
 
 >>> with Database() as db:                                          # doctest: +SKIP
 ...     rings = sweep(db)
@@ -13,33 +16,103 @@ since Neo4j runs each query on one core; networkx joins the links into rings.
 from __future__ import annotations
 
 import json
+import math
+from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
+from typing import Any
 
 import pandas as pd
 
-from graphkit.analysis import Link, Ring, rings_from_links, score_ring
+from graphkit.analysis import Link, Ring, link_graph, make_ring, rings_from_links, score_ring
+from graphkit.communities import attached, communities
 from graphkit.db import Database
+from graphkit.graphmodel import IDENTIFIERS, REVIEWER, SELLER
 from graphkit.packs import run
 from graphkit.packs.output import records
 from graphkit.packs.result import Subgraph
 
 
+def _setting(default: Any, help: str) -> Any:
+    return field(default=default, metadata={"help": help})
+
+
 @dataclass(frozen=True)
 class SweepSettings:
-    """Thresholds, tuned on the synthetic marketplace (``graphkit eval``)."""
+    """Thresholds, tuned on synthetic marketplaces (seeds 1-3; ``graphkit eval``). Each is
+    a ``graphkit ring sweep`` / ``graphkit eval`` option (``--min-members`` ...)."""
 
-    max_identifier_degree: int = 50
-    min_link_score: float = 0.3  # identity and self-review links weaker than this are dropped
-    min_shared_brands: int = 2
-    max_brand_sellers: int = 40
-    lockstep_min_products: int = 3
-    lockstep_window_hours: int = 48
-    min_members: int = 3  # a pair is a coincidence; a ring has at least three accounts
-    min_ring_score: float = 1.5  # rings scoring less are not reported
-    jobs: int = 2  # queries at once: Neo4j runs each on one core, the lockstep scan is the longest
+    max_identifier_degree: int = _setting(50, "Identifiers shared by more accounts are hubs.")
+    min_link_score: float = _setting(
+        0.3, "Identity and self-review links weaker than this (FRAUDAR sum) are dropped."
+    )
+    max_gap_days: int = _setting(
+        90, "IPs, addresses, phones count as shared only when held this close in time."
+    )
+    strong_identity: float = _setting(
+        0.45, "Identity links this strong (one identifier of degree <= 4) form components."
+    )
+    min_surprise: float = _setting(
+        3.0, "Brand and lockstep links need -log10 P(chance) at least this (Poisson tail)."
+    )
+    min_shared_brands: int = _setting(2, "Brands two sellers must share for a brand link.")
+    max_brand_sellers: int = _setting(100, "Brands carried by more sellers are skipped.")
+    lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
+    lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
+    min_five_star_share: float = _setting(
+        0.8, "A review burst ties its reviewers to the seller when this share is 5-star."
+    )
+    min_burst_share: float = _setting(
+        0.2,
+        "A review burst counts when it is this share of the listing's reviews (not a "
+        "deal-day crowd at a bestseller).",
+    )
+    launch_days: int = _setting(
+        7, "Bursts within this many days of the listing are launch crowds, not evidence."
+    )
+    min_bursts: int = _setting(2, "Surprising 5-star bursts on a ring's listings for a pool.")
+    min_solicited: float = _setting(
+        0.15,
+        "Solicitation links weaker than this (unusual x followed) form no community; they "
+        "only join reviewers to a ring already proven by paid reviews.",
+    )
+    max_strong_degree: int = _setting(
+        4, "Identifiers held by at most this many accounts support an identity ring."
+    )
+    min_identity_support: float = _setting(
+        0.75,
+        "An identity ring of n accounts needs this x (n - 1) distinct rare identifiers "
+        "(IPs, addresses, phones count half): a chain of devices and cards, not one office IP.",
+    )
+    min_paid_reviewers: int = _setting(
+        2, "Reviewers refunded after a 5-star review that make a solicitation ring."
+    )
+    min_lockstep_reviewers: int = _setting(3, "Reviewers in significant lockstep for a pool.")
+    min_brand_sellers: int = _setting(3, "Sellers joined by significant brand links.")
+    max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
+    min_members: int = _setting(3, "Accounts a ring needs (a pair is a coincidence).")
+    min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
+    jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
+
+
+def poisson_surprise(observed: int, expected: float) -> float:
+    """-log10 P(X >= observed) for X ~ Poisson(expected): how unlikely a count is by chance.
+
+    >>> round(poisson_surprise(3, 0.05), 2), poisson_surprise(0, 2.0)
+    (4.7, 0.0)
+    """
+    if observed <= 0:
+        return 0.0
+    if expected <= 0:
+        return 300.0
+    term = math.exp(-expected + observed * math.log(expected) - math.lgamma(observed + 1))
+    total, k = 0.0, observed
+    while term > total * 1e-12 and k < observed + 1000:
+        total, k = total + term, k + 1
+        term *= expected / k
+    return min(300.0, -math.log10(total)) if total > 0 else 300.0
 
 
 def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -56,9 +129,31 @@ def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> l
     ]
 
 
+def solicitation_weight(row: dict[str, Any]) -> float:
+    """How much a contact before a review says: how unusual contacting this buyer is for the
+    seller (1 - the share of its buyers it contacts: customer service contacts nearly all)
+    times what followed: 1 for a refund of (nearly) the item's price after a 4.5+ star
+    review (paid for the review), 0.1 for a 4.5+ star review without one, 0 otherwise.
+
+    >>> solicitation_weight({"contact_share": 0.4, "avg_rating": 5.0, "refund_share": 1.0,
+    ...                      "refund_after_review": True})
+    0.6
+    """
+    if (row["avg_rating"] or 0) < 4.5:
+        return 0.0
+    return round((1.0 - row["contact_share"]) * (1.0 if paid_for(row) else 0.1), 4)
+
+
+def paid_for(facts: dict[str, Any]) -> bool:
+    """Refunded (nearly) the item's price after the review: the review was bought."""
+    return bool(facts.get("refund_after_review")) and (facts.get("refund_share") or 0) >= 0.8
+
+
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
-    """Every pairwise link the packs find, with its evidence. The queries are independent
-    and run ``settings.jobs`` at a time, the longest (lockstep) first."""
+    """Every pairwise link the packs find, each weighted by how unusual it is against its
+    background, with its evidence and the numbers behind the weight. The queries are
+    independent and run ``settings.jobs`` at a time, the longest (lockstep) first."""
+    reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable]
     with ThreadPoolExecutor(settings.jobs) as pool:
         lockstep = pool.submit(
             run,
@@ -67,7 +162,15 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             min_products=settings.lockstep_min_products,
             window_hours=settings.lockstep_window_hours,
         )
-        identity = pool.submit(identity_links, db, settings)
+        identity = pool.submit(
+            run,
+            "identity.account-overlap",
+            db,
+            min_score=settings.min_link_score,
+            max_identifier_degree=settings.max_identifier_degree,
+            max_gap_days=settings.max_gap_days,
+            reassignable=reassignable,
+        )
         brands = pool.submit(
             run,
             "brand.co-selling",
@@ -79,10 +182,27 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             run, "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
         )
         solicited = pool.submit(run, "reviews.solicited", db)
-    links = identity.result()
+        bursts = pool.submit(
+            run, "reviews.review-burst", db, window_hours=settings.lockstep_window_hours
+        )
+    links = [
+        Link(
+            row["account_a"],
+            row["account_b"],
+            "identity",
+            row["score"],
+            tuple(row["evidence"]),
+            (row["kind_a"], row["kind_b"]),
+        )  # fmt: skip
+        for row in records(identity.result())
+    ]
     for row in records(brands.result()):
-        evidence = tuple(row["evidence"])
-        links.append(Link(row["seller_a"], row["seller_b"], "brand", row["score"], evidence))
+        surprise = poisson_surprise(row["n_shared"], row["expected"])
+        if surprise >= settings.min_surprise:
+            background = {"n_shared": row["n_shared"], "expected": row["expected"],
+                          "surprise": round(surprise, 2)}  # fmt: skip
+            evidence = (background, *row["evidence"])
+            links.append(Link(row["seller_a"], row["seller_b"], "brand", row["score"], evidence))
     for row in records(self_reviews.result()):
         if row["score"] >= settings.min_link_score:
             facts = {"n_reviews": row["n_reviews"], "avg_rating": row["avg_rating"]}
@@ -91,14 +211,128 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
     for row in records(solicited.result()):
-        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
-        links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", 1.0, (facts,)))
+        weight = solicitation_weight(row)
+        if weight > 0:
+            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
+            links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
     for row in records(lockstep.result()):
-        facts = {"n_products": row["n_products"], "products": row["products"]}
-        links.append(
-            Link(row["reviewer_a"], row["reviewer_b"], "lockstep", row["n_products"], (facts,))
-        )
+        surprise = poisson_surprise(row["n_products"], row["expected"])
+        if surprise < settings.min_surprise:
+            continue
+        weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
+        facts = {k: row[k] for k in ("n_products", "expected", "reviews_a", "reviews_b",
+                                     "products", "sellers")}  # fmt: skip
+        facts["surprise"] = round(surprise, 2)
+        links.append(Link(row["reviewer_a"], row["reviewer_b"], "lockstep", weight, (facts,)))
+        for seller in row["sellers"]:
+            for reviewer in (row["reviewer_a"], row["reviewer_b"]):
+                links.append(Link(seller, reviewer, "lockstep-seller", weight / 2, (facts,)))
+    links += burst_links(records(bursts.result()), settings)
     return links
+
+
+def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
+    """Each reviewer of a surprising 5-star burst on a listing, tied to its seller: the burst
+    is unlikely at the listing's own pace (Poisson surprise against ``expected``), a large
+    share of the listing's reviews (a deal-day crowd at a bestseller is not), nearly all
+    5-star, and not the launch crowd of its first days."""
+    links = []
+    for row in rows:
+        surprise = poisson_surprise(row["n_reviewers"], row["expected"])
+        if (
+            row["seller_id"] is None
+            or surprise < settings.min_surprise
+            or row["five_star_share"] < settings.min_five_star_share
+            or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
+            or row["days_after_listing"] < settings.launch_days
+        ):
+            continue
+        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers")}
+        facts["surprise"] = round(surprise, 2)
+        weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
+        links += [Link(row["seller_id"], r, "burst", weight, (facts,)) for r in row["reviewers"]]
+    return links
+
+
+def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list[Ring]:
+    """Rings as communities (:mod:`graphkit.communities`) of the links at least as strong as
+    their thresholds, reviewers attached only through their sellers, at least
+    ``min_members`` accounts and some :func:`ring_evidence`; then a ring proven by paid
+    reviews takes the other reviewers its sellers solicited (5-star reviews after a contact)
+    that no ring holds. Unscored."""
+    strong = [
+        link for link in links if link.kind != "solicited" or link.weight >= settings.min_solicited
+    ]
+    graph = link_graph(strong)
+    groups = communities(
+        db, strong, strong_identity=settings.strong_identity, max_ring_size=settings.max_ring_size
+    )
+    rings = [make_ring(graph, attached(graph, group)) for group in groups]
+    rings = [
+        ring
+        for ring in rings
+        if len(ring.members) >= settings.min_members and ring_evidence(ring, settings)
+    ]
+    taken = {(REVIEWER, r) for ring in rings for r in ring.reviewers}
+    weak = [link for link in links if link.kind == "solicited" and link not in strong]
+    full = link_graph(strong + weak)
+    for i, ring in enumerate(rings):
+        if "paid-reviews" in ring_evidence(ring, settings):
+            sellers = set(ring.sellers)
+            extra = {(REVIEWER, link.b) for link in weak if link.a in sellers} - taken
+            rings[i] = make_ring(full, ring.accounts | extra)
+            taken |= extra
+    return rings
+
+
+def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
+    """What makes the group a ring (empty: nothing does, it is not reported):
+
+    - ``identity``: its accounts with identity links hold at least ``min_identity_support``
+      x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
+      count half): rings chain many personal identifiers, honest offices, families and cafés
+      share one or two;
+    - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
+    - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
+    - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
+    - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings.
+    """
+    found = []
+    identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
+    holders = {end for link in identity for end in link.ends}
+    rare = {
+        (item["kind"], item["identifier"]): 0.5 if IDENTIFIERS[item["kind"]].reassignable else 1.0
+        for link in identity
+        if link.kind == "identity"
+        for item in link.evidence
+        if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
+    }
+    if (
+        any(kind == SELLER for kind, _ in holders)
+        and len(holders) >= 2
+        and sum(rare.values()) >= settings.min_identity_support * (len(holders) - 1)
+    ):
+        found.append("identity")
+    paid = {
+        link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
+    }
+    if len(paid) >= settings.min_paid_reviewers:
+        found.append("paid-reviews")
+    lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
+    if len(lockstep) >= settings.min_lockstep_reviewers:
+        found.append("lockstep")
+    brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
+    if len(brands) >= settings.min_brand_sellers:
+        found.append("brands")
+    bursts = {
+        (item["product_id"], item["burst_start"])
+        for link in ring.links
+        if link.kind == "burst"
+        for item in link.evidence
+    }
+    if len(bursts) >= settings.min_bursts:
+        found.append("bursts")
+    return found
 
 
 def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
@@ -107,7 +341,7 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
     Both queries (run ``jobs`` at a time) are scoped to ring members, so the planner's
     whole-graph cost estimate (over the guard at ``seed`` scale) does not apply; their
     timeouts still do."""
-    members = sorted({m for ring in rings for m in ring.members})
+    sellers = sorted({s for ring in rings for s in ring.sellers})
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
     with ThreadPoolExecutor(jobs) as pool:
         deviations = pool.submit(
@@ -119,11 +353,11 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
             min_reviews=1,
             min_deviation=0.0,
         )
-        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=members)
-    facts = {row["account_id"]: row for row in records(accounts.result())}
+        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=sellers)
+    facts = {row["account_id"]: row for row in records(accounts.result()) if row["kind"] == SELLER}
     deviation = deviations.result()
     by_reviewer = dict(zip(deviation["reviewer_id"], deviation["deviation"], strict=True))
-    statuses = {m: facts.get(m, {}).get("status") for m in members}
+    statuses = {s: row["status"] for s, row in facts.items()}
     for ring in rings:
         score_ring(ring, statuses)
         ring.brands = sorted({b for s in ring.sellers for b in facts.get(s, {}).get("brands", [])})
@@ -133,8 +367,7 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
 
 def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]:
     """Rings in the whole graph, best first; only those scoring at least ``min_ring_score``."""
-    links = collect_links(db, settings)
-    rings = [ring for ring in rings_from_links(links) if len(ring.members) >= settings.min_members]
+    rings = form_rings(db, collect_links(db, settings), settings)
     _describe(db, rings, settings.jobs)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))

@@ -44,6 +44,7 @@ import pandas as pd
 import pyvis
 from pyvis.network import Network
 
+from graphkit.graphmodel import IDENTIFIERS, NODE_KEYS
 from graphkit.packs.result import Node, Relationship, Subgraph
 
 __all__ = [
@@ -86,18 +87,7 @@ OTHER = Style("#7f7f7f", "dot", "●", 2)
 CLOSED_COLOR = "#b0b0b0"
 MEMBER_BORDER = "#000000"
 
-KEYS = {
-    "Seller": "seller_id",
-    "Reviewer": "reviewer_id",
-    "Brand": "brand_id",
-    "Product": "product_id",
-    "Device": "device_id",
-    "PaymentInstrument": "token",
-    "IP": "ip",
-    "Email": "hash",
-    "Phone": "hash",
-    "Address": "hash",
-}
+KEYS = NODE_KEYS
 # The only properties a tooltip shows (an allow-list, so a stray raw value never leaks).
 SHOWN = {
     "Seller": (
@@ -119,7 +109,7 @@ SHOWN = {
     "Phone": ("hash", "country_code"),
     "Address": ("hash", "country", "postcode_prefix"),
 }
-IDENTIFIERS = {"Device", "PaymentInstrument", "IP", "Email", "Phone", "Address"}
+IDENTIFIER_LABELS = {i.label for i in IDENTIFIERS.values()}
 MASKED = {"hash", "token", "device_id"}
 EDGE_SHOWN = (
     "first_seen",
@@ -330,7 +320,7 @@ def _tooltip(node: Node, member: bool, degree: int, seen: tuple[str, str] | None
         lines.append(f"benign: {p.get('benign_reason', 'yes')}")
     if seen:
         lines.append(f"first seen: {seen[0]}   last seen: {seen[1]}")
-    rarity = "accounts sharing it" if node.label in IDENTIFIERS else "links"
+    rarity = "accounts sharing it" if node.label in IDENTIFIER_LABELS else "links"
     lines.append(f"degree (rarity): {degree} {rarity} in this view")
     if "degree" in p:
         lines.append(f"degree in the whole graph: {p['degree']}")
@@ -672,9 +662,9 @@ def example_ring(nodes: int = 60, *, seed: int = 7) -> ExampleRing:
         rid = f"r{len(graph.relationships)}"
         graph.add_relationship(Relationship(rid, type_, start, end, times))
 
-    kinds = ["Device", "PaymentInstrument", "Email", "Phone", "Address", "IP"]
+    kinds = list(IDENTIFIERS.values())
     for i in range(n_identifiers):
-        label = kinds[i % len(kinds)]
+        label = kinds[i % len(kinds)].label
         digest = hashlib.sha256(f"example:{label}:{i}".encode()).hexdigest()
         props = {
             "Device": {"device_id": digest},
@@ -686,11 +676,8 @@ def example_ring(nodes: int = 60, *, seed: int = 7) -> ExampleRing:
             "IP": {"ip": f"10.{i // 65536 % 256}.{i // 256 % 256}.{i % 256}", "version": 4},
         }[label]  # fmt: skip
         graph.add_node(Node(f"i{i}", (label,), props))
-        rel_type = {"Device": "USED_DEVICE", "PaymentInstrument": "PAID_WITH",
-                    "Email": "HAS_EMAIL", "Phone": "HAS_PHONE", "Address": "REGISTERED_AT",
-                    "IP": "LOGGED_IN_FROM"}[label]  # fmt: skip
         for seller in rng.sample(sellers, min(len(sellers), rng.randint(2, 5))):
-            link(seller, f"i{i}", rel_type)
+            link(seller, f"i{i}", kinds[i % len(kinds)].rel_type)
     for i in range(n_brands):
         graph.add_node(Node(f"b{i}", ("Brand",), {"brand_id": f"B{i}", "name": f"Brand {i}"}))
         for seller in rng.sample(sellers, min(len(sellers), rng.randint(3, 8))):

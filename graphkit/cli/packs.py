@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import functools
+import inspect
 import sys
+from collections.abc import Callable
+from dataclasses import fields
 from pathlib import Path
-from typing import cast
+from typing import Any, cast, get_type_hints
 
 import typer
 from rich.table import Table
@@ -106,24 +110,49 @@ def query_run(
         sys.stdout.write(text if text.endswith("\n") else text + "\n")
 
 
+def with_sweep_settings(command: Callable[..., None]) -> Callable[..., None]:
+    """Give a command one ``--option`` per :class:`SweepSettings` field (help from the field's
+    metadata); the command receives them as ``settings``."""
+    hints = get_type_hints(sweep_mod.SweepSettings)
+    options = [
+        inspect.Parameter(
+            f.name,
+            inspect.Parameter.KEYWORD_ONLY,
+            default=typer.Option(
+                f.default, "--" + f.name.replace("_", "-"), help=f.metadata.get("help")
+            ),
+            annotation=hints[f.name],
+        )
+        for f in fields(sweep_mod.SweepSettings)
+    ]
+    signature = inspect.signature(command)
+    kept = [p for p in signature.parameters.values() if p.name != "settings"]
+
+    @functools.wraps(command)
+    def wrapper(**kwargs: Any) -> None:
+        values = {f.name: kwargs.pop(f.name) for f in fields(sweep_mod.SweepSettings)}
+        command(settings=sweep_mod.SweepSettings(**values), **kwargs)
+
+    wrapper.__signature__ = signature.replace(parameters=kept + options)  # type: ignore[attr-defined]
+    return wrapper
+
+
 @ring_app.command("sweep")
 @friendly_errors
+@with_sweep_settings
 def ring_sweep(
     out_dir: Path = typer.Option(
         ..., "--out", "-o", help="Directory for rings.csv, rings.json, summary.md."
     ),
-    min_score: float = typer.Option(
-        sweep_mod.SweepSettings.min_ring_score,
-        "--min-score",
-        help="Report rings scoring at least this.",
-    ),
+    settings: sweep_mod.SweepSettings = sweep_mod.SweepSettings(),
 ) -> None:
-    """Run the packs over the whole graph and write a ranked ring report.
+    """Run the packs over the whole graph and write a ranked ring report; every threshold
+    of the sweep is an option.
 
     Example: `graphkit ring sweep --out out/sweep && cat out/sweep/summary.md`
     """
     with Database() as db:
-        rings = sweep_mod.sweep(db, sweep_mod.SweepSettings(min_ring_score=min_score))
+        rings = sweep_mod.sweep(db, settings)
     for path in sweep_mod.write_report(rings, out_dir):
         out.print(f"wrote {path}")
     out.print(sweep_mod.markdown(rings, top=10), highlight=False, markup=False)
@@ -197,26 +226,35 @@ def ring_show(
 
 @app.command("eval")
 @friendly_errors
+@with_sweep_settings
 def evaluate(
-    truth: Path = typer.Option(..., "--truth", help="A `graphkit synth --out` directory."),
+    truth: Path = typer.Option(
+        ...,
+        "--truth",
+        help="A CSV account_id,ring_id[,archetype] or a `graphkit synth --out` directory.",
+    ),
+    benign: Path = typer.Option(
+        None, "--benign", help="A CSV account_id,kind of known honest look-alike accounts."
+    ),
     out_dir: Path = typer.Option(None, "--out", help="Also write the sweep report here."),
     per_query: bool = typer.Option(
         False, "--per-query", help="Also measure each query's account precision (defaults)."
     ),
+    settings: sweep_mod.SweepSettings = sweep_mod.SweepSettings(),
 ) -> None:
-    """Compare a sweep with the synthetic ground truth: ring-member precision and recall per
-    archetype, and the share of benign look-alike accounts flagged.
+    """Sweep, then compare with a truth: precision and recall for sellers and for other
+    accounts, per archetype where the truth gives one, benign accounts flagged, reported
+    rings that hold two truth rings, and the largest ring's size.
 
-    Example: `graphkit synth --out /tmp/mkt --scale small --seed 7 &&
-    graphkit load --feeds-dir /tmp/mkt/feeds --demo-key &&
-    graphkit benign apply /tmp/mkt/truth/benign_register.yaml --demo-key &&
-    graphkit eval --truth /tmp/mkt --per-query`
+    Examples: `graphkit eval --truth labels.csv --benign honest.csv`;
+    `graphkit synth --out /tmp/mkt --scale small --seed 7 &&
+    graphkit load --feeds-dir /tmp/mkt/feeds --demo-key && graphkit eval --truth /tmp/mkt`
     """
     from graphkit import evaluation
 
-    truth_data = evaluation.load_truth(truth)
     with Database() as db:
-        rings = sweep_mod.sweep(db)
+        truth_data = evaluation.load_truth(truth, benign, db)
+        rings = sweep_mod.sweep(db, settings)
         if per_query:
             frame = evaluation.query_precision(db, truth_data)
             out.print(frame.to_string(index=False), highlight=False)

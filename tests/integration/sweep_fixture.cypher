@@ -1,6 +1,8 @@
 // A planted ring (S1-S3 share a device, a card and a phone; S1 closed), its reviewers
-// (R1 self-review via S2's email, R2 solicited, R3-R5 lockstep on the ring's products),
-// and a benign look-alike household (S8, S9 share one device only).
+// (R1 self-review via S2's email, R2 solicited and refunded after a 5-star review, R3-R5 in
+// lockstep on the ring's products), a review-only pool (R6-R8 in lockstep on P4-P6, listed
+// by no seller), a benign look-alike household (S8, S9 share one device only), and 300
+// background reviews so that the lockstep null model has a background to measure against.
 CREATE (s1:Seller {seller_id: 'S1', status: 'closed', registered_at: datetime('2023-01-01T00:00:00Z'), closed_at: datetime('2024-01-01T00:00:00Z')}),
        (s2:Seller {seller_id: 'S2', status: 'active', registered_at: datetime('2024-02-01T00:00:00Z')}),
        (s3:Seller {seller_id: 'S3', status: 'active', registered_at: datetime('2024-02-03T00:00:00Z')}),
@@ -13,15 +15,23 @@ CREATE (s1:Seller {seller_id: 'S1', status: 'closed', registered_at: datetime('2
        (s8)-[:USED_DEVICE]->(hd), (s9)-[:USED_DEVICE]->(hd),
        (s2)-[:HAS_EMAIL]->(e), (r1:Reviewer {reviewer_id: 'R1', status: 'active'})-[:HAS_EMAIL]->(e),
        (s2)-[:SELLS]->(:Brand {brand_id: 'B1'}),
-       (s2)-[:LISTS]->(p1:Product {product_id: 'P1'}), (s3)-[:LISTS]->(p2:Product {product_id: 'P2'}),
-       (s3)-[:LISTS]->(p3:Product {product_id: 'P3'}),
+       (s2)-[:LISTS]->(p1:Product {product_id: 'P1', price: 10.0}),
+       (s3)-[:LISTS]->(p2:Product {product_id: 'P2', price: 20.0}),
+       (s3)-[:LISTS]->(p3:Product {product_id: 'P3', price: 30.0}),
        (r2:Reviewer {reviewer_id: 'R2', status: 'active'}),
        (s3)-[:MESSAGED {n: 1, first: datetime('2024-03-01T00:00:00Z'), last: datetime('2024-03-01T00:00:00Z')}]->(r2),
+       (s3)-[:REFUNDED {n: 1, amount: 20.0, first: datetime('2024-03-06T00:00:00Z'), last: datetime('2024-03-06T00:00:00Z')}]->(r2),
        (r1)-[:REVIEWED {review_id: 'V1', rating: 5, ts: datetime('2024-03-01T00:00:00Z')}]->(p1),
        (r2)-[:REVIEWED {review_id: 'V2', rating: 5, ts: datetime('2024-03-05T00:00:00Z')}]->(p2);
-UNWIND ['R3', 'R4', 'R5'] AS rid
-MERGE (r:Reviewer {reviewer_id: rid}) SET r.status = 'active'
-WITH r
-UNWIND [['P1', '2024-04-01T10:00:00Z'], ['P2', '2024-04-05T10:00:00Z'], ['P3', '2024-04-09T10:00:00Z']] AS row
-MATCH (p:Product {product_id: row[0]})
-CREATE (r)-[:REVIEWED {review_id: r.reviewer_id + row[0], rating: 5, ts: datetime(row[1])}]->(p)
+UNWIND [['R3', ['P1', 'P2', 'P3']], ['R4', ['P1', 'P2', 'P3']], ['R5', ['P1', 'P2', 'P3']],
+        ['R6', ['P4', 'P5', 'P6']], ['R7', ['P4', 'P5', 'P6']], ['R8', ['P4', 'P5', 'P6']]] AS pool
+MERGE (r:Reviewer {reviewer_id: pool[0]}) SET r.status = 'active'
+WITH r, pool
+UNWIND range(0, 2) AS k
+MERGE (p:Product {product_id: pool[1][k]})
+CREATE (r)-[:REVIEWED {review_id: r.reviewer_id + p.product_id, rating: 5,
+                       ts: datetime('2024-04-01T10:00:00Z') + duration({days: 4 * k})}]->(p);
+UNWIND range(1, 300) AS i
+CREATE (:Reviewer {reviewer_id: 'BG' + i, status: 'active'})
+         -[:REVIEWED {review_id: 'BGV' + i, rating: 4, ts: datetime('2024-01-01T00:00:00Z') + duration({days: i})}]->
+       (:Product {product_id: 'BGP' + i})

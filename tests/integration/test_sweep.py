@@ -1,6 +1,6 @@
-"""The ring sweep end to end on a hand-built marketplace: the seller ring is found, the
-household sharing one device is not, and a lockstep-only reviewer group scores 1.0 (found
-only when the threshold is lowered)."""
+"""The ring sweep end to end on a hand-built marketplace: the seller ring is found with its
+self-reviewing, paid and lockstep reviewers, a review-only pool is reported as a ring of its
+own, and the household sharing one device is not."""
 
 from __future__ import annotations
 
@@ -13,23 +13,29 @@ from graphkit.db import Database
 from graphkit.evaluation import Truth, score
 from graphkit.sweep import SweepSettings, dossier, read_report, sweep, write_report
 
-RING = ["R1", "R2", "S1", "S2", "S3"]
-REVIEW_GROUP = ["R3", "R4", "R5"]
+RING = ["R1", "R2", "R3", "R4", "R5", "S1", "S2", "S3"]
+REVIEW_GROUP = ["R6", "R7", "R8"]
 
 
 @pytest.mark.integration
 def test_sweep_finds_the_ring_and_spares_the_household(
     marketplace: Database, tmp_path: Path
 ) -> None:
-    assert [ring.id for ring in sweep(marketplace)] == [ring_id(RING)]
-    rings = sweep(marketplace, SweepSettings(min_ring_score=1.0))
+    rings = sweep(marketplace)
     assert [ring.id for ring in rings] == [ring_id(RING), ring_id(REVIEW_GROUP)]
+    assert sweep(marketplace, SweepSettings(min_surprise=10.0))[0].reviewers == ["R1", "R2"]
     ring, group = rings
-    assert ring.sellers == ["S1", "S2", "S3"] and ring.reviewers == ["R1", "R2"]
+    assert ring.sellers == ["S1", "S2", "S3"] and ring.reviewers == RING[:5]
     assert group.link_counts() == {"lockstep": 3} and group.breakdown["lockstep"] == 1.0
+    lockstep = next(link for link in group.links).evidence[0]
+    assert lockstep["n_products"] == 3 and lockstep["expected"] < 0.2 and lockstep["surprise"] >= 3
     assert ring.identifier_kinds == ["device", "email", "payment", "phone"]
     assert ring.status_mix == {"active": 2, "closed": 1} and ring.brands == ["B1"]
-    assert ring.link_counts() == {"identity": 3, "self-review": 1, "solicited": 1}
+    assert ring.link_counts() == {
+        "identity": 4, "lockstep": 3, "lockstep-seller": 12, "self-review": 1, "solicited": 1,
+    }  # fmt: skip
+    paid = next(link for link in ring.links if link.kind == "solicited")
+    assert paid.evidence[0]["refund_after_review"] and paid.evidence[0]["refund_share"] == 1.0
     assert set(ring.breakdown) == {
         "rarity", "identifier_kinds", "linked_sellers", "brands", "lockstep", "solicitation",
         "self_review", "closed_ratio",
@@ -42,9 +48,15 @@ def test_sweep_finds_the_ring_and_spares_the_household(
     assert "S2" in (tmp_path / "rings.csv").read_text()
     assert ring.id in (tmp_path / "summary.md").read_text()
 
-    truth = Truth({"device-ring": set(RING), "review-farm": set(REVIEW_GROUP)}, benign={"S8", "S9"})
+    truth = Truth(
+        {"t1": {("seller", s) for s in ring.sellers} | {("reviewer", r) for r in ring.reviewers},
+         "t2": {("reviewer", r) for r in REVIEW_GROUP}},
+        {"t1": "identity", "t2": "review-farm"},
+        benign={("seller", "S8"): "household", ("seller", "S9"): "household"},
+    )  # fmt: skip
     report = score(rings, truth)
     assert (report.precision, report.recall, report.benign_flagged_rate) == (1.0, 1.0, 0.0)
+    assert report.mixed_rings == [] and report.largest_ring == 8
 
     graph = dossier(marketplace, ring)
     keys = {n.properties.get("seller_id") for n in graph.nodes.values()}

@@ -10,15 +10,15 @@ import pytest
 import yaml
 
 from graphkit.db import Database
+from graphkit.graphmodel import IDENTIFIERS
 from graphkit.packs import catalog, run
 from graphkit.packs.output import render
 from graphkit.packs.runner import check_cost
 
 PACK_TESTS = Path(__file__).resolve().parent
 PARAMS_PREFIX = "// params:"
-IDENTIFIER_RELS = (
-    "USED_DEVICE", "PAID_WITH", "REGISTERED_AT", "HAS_EMAIL", "HAS_PHONE", "LOGGED_IN_FROM"
-)  # fmt: skip
+IDENTIFIER_RELS = [i.rel_type for i in IDENTIFIERS.values()]
+KIND_MAP = re.compile(r"\{(USED_DEVICE: '\w+'(?:,\s*\w+: '\w+')*)\}")
 QUERY_IDS = sorted(catalog.load())
 
 
@@ -47,6 +47,19 @@ def test_every_query_respects_benign_and_degree_cap(query_id: str) -> None:
     if any(rel in query.cypher for rel in IDENTIFIER_RELS) or query.meta.output == "subgraph":
         assert "max_identifier_degree" in query.meta.params
         assert re.search(r"NOT coalesce\(\w+\.benign, false\)", query.cypher)
+
+
+@pytest.mark.parametrize("query_id", QUERY_IDS)
+def test_identifier_patterns_agree_with_the_graph_model(query_id: str) -> None:
+    """Cypher keeps its literal patterns; they must name the model's six identifier types,
+    and a relationship-type-to-kind map must be the model's."""
+    cypher = catalog.get(query_id).cypher
+    for pattern in re.findall(r"\[\w*:((?:USED_DEVICE|PAID_WITH|\w+)(?:\|\w+)+)\]", cypher):
+        if any(rel in pattern for rel in IDENTIFIER_RELS):
+            assert sorted(pattern.split("|")) == sorted(IDENTIFIER_RELS), pattern
+    for body in KIND_MAP.findall(cypher):
+        pairs = dict(item.replace("'", "").split(": ") for item in re.split(r",\s*", body))
+        assert pairs == {i.rel_type: i.kind for i in IDENTIFIERS.values()}
 
 
 @pytest.mark.integration

@@ -3,19 +3,7 @@
 import re
 
 from graphkit import schema
-
-NODE_KEYS = {
-    "Seller": "seller_id",
-    "Brand": "brand_id",
-    "Product": "product_id",
-    "Reviewer": "reviewer_id",
-    "Device": "device_id",
-    "PaymentInstrument": "token",
-    "IP": "ip",
-    "Email": "hash",
-    "Phone": "hash",
-    "Address": "hash",
-}
+from graphkit.graphmodel import NODE_KEYS
 
 
 def test_one_uniqueness_constraint_per_node_key() -> None:

@@ -7,7 +7,8 @@
 //   private label sold by a handful of accounts counts far more than a household name.
 //   Brand-front rings spread a few exclusive brands over many storefronts; honest
 //   resellers rarely carry the same two niche brands. Brands with more than
-//   `max_brand_sellers` sellers are skipped.
+//   `max_brand_sellers` sellers are skipped. `expected` is how many brands two sellers with
+//   these catalogues would share by chance, given how many sellers carry each brand.
 //   Example: graphkit query run brand.co-selling --param min_shared=3
 // category: brand
 // severity: medium
@@ -32,6 +33,18 @@ WHERE a < c
 WITH a, c, count(*) AS n_shared, sum(weight) AS score,
      collect({brand: b.brand_id, sellers: n_sellers, weight: round(weight, 4)}) AS evidence
 WHERE n_shared >= $min_shared
+// The background: how many shared brands the two sellers' catalogue sizes and their brands'
+// popularity predict (a configuration null model, as for lockstep reviews).
+MATCH (x:Seller {seller_id: a}), (y:Seller {seller_id: c})
+CALL (x) {
+  MATCH (x)-[:SELLS]->(q:Brand)
+  RETURN count(q) AS k_a, sum(COUNT { (q)<-[:SELLS]-() } - 1) AS reach_a
+}
+CALL (y) {
+  MATCH (y)-[:SELLS]->(q:Brand)
+  RETURN count(q) AS k_b, sum(COUNT { (q)<-[:SELLS]-() } - 1) AS reach_b
+}
 RETURN a AS seller_a, c AS seller_b, n_shared, round(score, 4) AS score,
+       round((k_a * reach_b + k_b * reach_a) / (2.0 * COUNT { ()-[:SELLS]->() }), 6) AS expected,
        apoc.coll.sortMaps(evidence, '^brand') AS evidence
 ORDER BY score DESC, seller_a, seller_b

@@ -2,7 +2,8 @@
 // id: dossier.accounts
 // title: Facts about a list of seller and reviewer accounts
 // description: >
-//   One row per account id given: kind (seller or reviewer), status, registration and
+//   One row per account with an id given (an id that names a seller and a reviewer gives
+//   two rows): kind (seller or reviewer, from its label), status, registration and
 //   closure dates, closure reason, and the brands a seller sells. The ring sweep uses it
 //   to describe ring members (status mix, brands). Dates are ISO 8601 text: the sweep asks
 //   for 200k accounts at `seed` scale, and the driver hydrates a DateTime in ~0.1 ms.
@@ -20,17 +21,15 @@
 // references: []
 // ---
 UNWIND $account_ids AS account_id
-OPTIONAL MATCH (s:Seller {seller_id: account_id})
-OPTIONAL MATCH (r:Reviewer {reviewer_id: account_id})
-WITH account_id, s, r
-WHERE s IS NOT NULL OR r IS NOT NULL
-RETURN account_id,
-       CASE WHEN s IS NULL THEN 'reviewer' ELSE 'seller' END AS kind,
-       coalesce(s.status, r.status) AS status,
-       toString(coalesce(s.registered_at, r.joined_at)) AS registered_at,
-       toString(s.closed_at) AS closed_at,
-       s.reason AS reason,
-       CASE WHEN s IS NULL THEN []
-            ELSE apoc.coll.sort(COLLECT { MATCH (s)-[:SELLS]->(b:Brand) RETURN b.brand_id })[..$max_brands]
-       END AS brands
-ORDER BY account_id
+// Sellers and reviewers have keys of their own: an id may name one of each.
+CALL (account_id) {
+  MATCH (s:Seller {seller_id: account_id})
+  RETURN s AS a, 'seller' AS kind, s.registered_at AS registered_at,
+         apoc.coll.sort(COLLECT { MATCH (s)-[:SELLS]->(b:Brand) RETURN b.brand_id })[..$max_brands] AS brands
+  UNION ALL
+  MATCH (r:Reviewer {reviewer_id: account_id})
+  RETURN r AS a, 'reviewer' AS kind, r.joined_at AS registered_at, [] AS brands
+}
+RETURN account_id, kind, a.status AS status, toString(registered_at) AS registered_at,
+       toString(a.closed_at) AS closed_at, a.reason AS reason, brands
+ORDER BY account_id, kind

@@ -13,6 +13,10 @@
 //   (6M 5-star reviews) it walks ~13M (pair, product) co-reviews, each made once: the two
 //   window grids are the consecutive pairs of half-window slots, so a pair inside one slot
 //   is made there and a pair across two slots from the earlier one.
+//   Each pair comes with its background: `expected` co-reviews for two reviewers this active
+//   on products this popular (a configuration null model), so that crowds at popular
+//   listings can be told from a pool working niche listings; and the `sellers` whose
+//   products they co-reviewed.
 //   Example: graphkit query run reviews.lockstep --param min_products=4
 // category: reviews
 // severity: high
@@ -59,9 +63,26 @@ CALL (p, half) {
   // 13M pairs on it is a quarter faster than on two columns or a list.
   RETURN DISTINCT CASE WHEN x < y THEN x + '\u0000' + y ELSE y + '\u0000' + x END AS pair
 }
-WITH pair, collect(p.product_id) AS products
+WITH pair, collect(p) AS products
 WHERE size(products) >= $min_products
 WITH split(pair, '\u0000') AS ids, products
+// The background: how many co-reviews the two reviewers' activity and their products'
+// popularity predict (each review of b lands on one of a's products with probability
+// (reviews of that product - 1) / all reviews, and the other way round).
+MATCH (a:Reviewer {reviewer_id: ids[0]}), (b:Reviewer {reviewer_id: ids[1]})
+CALL (a) {
+  MATCH (a)-[:REVIEWED]->(q)
+  RETURN count(q) AS k_a, sum(COUNT { (q)<-[:REVIEWED]-() } - 1) AS reach_a
+}
+CALL (b) {
+  MATCH (b)-[:REVIEWED]->(q)
+  RETURN count(q) AS k_b, sum(COUNT { (q)<-[:REVIEWED]-() } - 1) AS reach_b
+}
+WITH ids, products, k_a, k_b,
+     (k_a * reach_b + k_b * reach_a) / (2.0 * COUNT { ()-[:REVIEWED]->() }) AS expected
 RETURN ids[0] AS reviewer_a, ids[1] AS reviewer_b, size(products) AS n_products,
-       apoc.coll.sort(products)[..20] AS products
+       round(expected, 6) AS expected, k_a AS reviews_a, k_b AS reviews_b,
+       apoc.coll.sort([p IN products | p.product_id])[..20] AS products,
+       apoc.coll.sort(apoc.coll.toSet(apoc.coll.flatten(
+         [p IN products | COLLECT { MATCH (s:Seller)-[:LISTS]->(p) RETURN s.seller_id }])))[..20] AS sellers
 ORDER BY n_products DESC, reviewer_a, reviewer_b

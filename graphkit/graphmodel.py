@@ -1,0 +1,104 @@
+"""The facts of the graph model, stated once (docs/graph-model.md tells the same in prose).
+
+Accounts are ``Seller`` and ``Reviewer`` nodes; an account's kind comes from its label, never
+from the form of its id. Identifiers are nodes of six kinds that accounts point at; FRAUDAR's
+rarity weight says how much sharing one means. Schema, packs, analysis, sweep, evaluation and
+viz read these tables; Cypher files keep their literal patterns (a test checks they agree).
+
+>>> ACCOUNTS["seller"].label, ACCOUNTS["seller"].key
+('Seller', 'seller_id')
+>>> IDENTIFIERS["payment"].label, IDENTIFIERS["payment"].rel_type, IDENTIFIERS["payment"].key
+('PaymentInstrument', 'PAID_WITH', 'token')
+>>> account_kind(["Reviewer"])
+'reviewer'
+>>> round(fraudar_weight(2), 3)
+0.514
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class AccountKind:
+    """An account label: ``kind`` is what reports call it, ``key`` its unique property."""
+
+    kind: str
+    label: str
+    key: str
+
+
+@dataclass(frozen=True)
+class IdentifierKind:
+    """An identifier label, the relationship accounts point at it with, and its key.
+
+    ``reassignable`` identifiers (IPs, addresses, phone numbers) pass from one holder to the
+    next over time, so two accounts count as sharing one only when their first/last seen
+    overlap; devices, cards and mailboxes stay with their holder.
+    """
+
+    kind: str
+    label: str
+    key: str
+    rel_type: str
+    reassignable: bool
+
+
+SELLER, REVIEWER = "seller", "reviewer"
+
+ACCOUNTS: dict[str, AccountKind] = {
+    SELLER: AccountKind(SELLER, "Seller", "seller_id"),
+    REVIEWER: AccountKind(REVIEWER, "Reviewer", "reviewer_id"),
+}
+
+IDENTIFIERS: dict[str, IdentifierKind] = {
+    i.kind: i
+    for i in (
+        IdentifierKind("device", "Device", "device_id", "USED_DEVICE", reassignable=False),
+        IdentifierKind("payment", "PaymentInstrument", "token", "PAID_WITH", reassignable=False),
+        IdentifierKind("address", "Address", "hash", "REGISTERED_AT", reassignable=True),
+        IdentifierKind("email", "Email", "hash", "HAS_EMAIL", reassignable=False),
+        IdentifierKind("phone", "Phone", "hash", "HAS_PHONE", reassignable=True),
+        IdentifierKind("ip", "IP", "ip", "LOGGED_IN_FROM", reassignable=True),
+    )
+}
+
+#: Catalogue nodes and their keys.
+CATALOGUE = {"Brand": "brand_id", "Product": "product_id"}
+
+#: Every node label and its key property (one uniqueness constraint each).
+NODE_KEYS: dict[str, str] = {
+    **{a.label: a.key for a in ACCOUNTS.values()},
+    **CATALOGUE,
+    **{i.label: i.key for i in IDENTIFIERS.values()},
+}
+
+#: Relationships between accounts and the catalogue, and between accounts (events).
+CATALOGUE_RELS = ("SELLS", "LISTS", "OF_BRAND")
+EVENT_RELS = ("REVIEWED", "MESSAGED", "REFUNDED")
+
+#: Account states that enforcement has acted on.
+CLOSED_STATUSES = ("closed", "suspended")
+
+
+def account_kind(labels: Iterable[str]) -> str | None:
+    """The account kind of a node with these labels (``None`` when it is no account)."""
+    labels = set(labels)
+    return next((a.kind for a in ACCOUNTS.values() if a.label in labels), None)
+
+
+def identifier_kind(label: str) -> str | None:
+    """``'device'`` for ``'Device'``; ``None`` when the label is no identifier."""
+    return next((i.kind for i in IDENTIFIERS.values() if i.label == label), None)
+
+
+def fraudar_weight(degree: int) -> float:
+    """FRAUDAR's column weight 1/log(degree + 5): rare shared objects count more than hubs.
+
+    >>> round(fraudar_weight(2), 3), round(fraudar_weight(40), 3)
+    (0.514, 0.263)
+    """
+    return 1.0 / math.log(degree + 5)
