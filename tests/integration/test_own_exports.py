@@ -18,7 +18,6 @@ import yaml
 from typer.testing import CliRunner
 
 from graphkit.cli import app
-from graphkit.cli.app import out
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
 from graphkit.ingest.mapping import MAPPINGS_DIR
@@ -121,8 +120,9 @@ def _cli(*args: str):
 
 @pytest.fixture
 def wide(monkeypatch):
-    """A wide summary table: cells stay on one line."""
-    monkeypatch.setattr(out, "width", 250)
+    """A wide summary table: cells stay on one line. (Through COLUMNS, which rich reads on
+    every print: setting ``out.width`` would pin the old width after the test.)"""
+    monkeypatch.setenv("COLUMNS", "250")
 
 
 def test_partner_export_loads_through_the_cli_with_yaml_alone(db, tmp_path, wide):
