@@ -45,7 +45,7 @@ from graphkit.ingest.quarantine import Quarantine, remember, remembered
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress, select_feeds
 from graphkit.ingest.transform import Batch, Transformer
-from graphkit.ingest.writer import compile_statement, entity, version
+from graphkit.ingest.writer import compile_statement, entity, q, version
 from graphkit.server import ManagedServer
 
 log = logging.getLogger("graphkit.ingest")
@@ -441,7 +441,7 @@ def _drop_replaced(db: Database, m: Mapping, keys: list[tuple]) -> None:
             ((prop, _),) = rel.key.items()  # type: ignore[union-attr]
             # Type and property come from the validated mapping (plain identifiers).
             cypher = (
-                f"UNWIND $keys AS k MATCH ()-[r:`{rel.type}` {{`{prop}`: k}}]->() "
+                f"UNWIND $keys AS k MATCH ()-[r:{q(rel.type)} {{{q(prop)}: k}}]->() "
                 "WITH k, r ORDER BY r.watermark DESC WITH k, collect(r) AS rs "
                 "UNWIND rs[1..] AS old DELETE old"
             )
