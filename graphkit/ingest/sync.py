@@ -25,7 +25,7 @@ from typing import Any
 
 import neo4j
 
-from graphkit import benign
+from graphkit import benign, schema
 from graphkit.db import Database, _translated_errors
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint, lease, pending
@@ -300,9 +300,11 @@ def run(
 ) -> list[FeedResult]:
     """Load ``feeds`` (default: every feed whose source exists) in dependency order;
     independent feeds may run in parallel (``options.jobs``). Feeds left out for want of a
-    source come back with status ``skipped``."""
+    source come back with status ``skipped``. The schema (cypher/schema/, idempotent) is
+    applied first."""
     mappings = load_mappings(options.mappings_dir)
     if db is not None and not options.dry_run:
+        schema.apply(db)  # without the key constraints every MERGE scans its label
         checkpoint.check_key(db, hasher)
     feeds, missing = select_feeds(mappings, options, feeds)
     results = [FeedResult(feed, "", "skipped") for feed in missing]

@@ -45,6 +45,15 @@ def test_full_load_matches_the_graph_model(db, feeds, tmp_path):
     assert runs == 9
 
 
+def test_load_applies_the_schema_first(db, feeds, tmp_path):
+    """A database without graphkit's constraints (a fresh or reset one) gets them before the
+    first MERGE: without them every MERGE scans its label and keys are not unique."""
+    db.write("DROP CONSTRAINT seller_key IF EXISTS")
+    load(db, feeds, tmp_path)
+    names = {row["name"] for row in db.read("SHOW CONSTRAINTS YIELD name RETURN name")}
+    assert "seller_key" in names
+
+
 def test_no_raw_pii_reaches_the_graph(db, feeds, tmp_path):
     load(db, feeds, tmp_path)
     data = feedgen.rows()
