@@ -6,18 +6,22 @@ files that ``loaders/reviewers.yaml``, ``products.yaml`` and ``reviews.yaml`` re
 directory (labels never reach the graph). Ids are the file's own (users and businesses are
 numbers; a review's id is its line number).
 
-Invented values, because today's mappings require them (see MAPPING_SPEC.md): every reviewer
+Invented values, because the stock mappings require them: every reviewer
 and seller has country ``US``; each business is its own seller (the business id, status
 ``active``) with its own brand (the same id); a product's ``listed_at`` is its first review
 day; ``updated_at`` is the row's last review day; review times are midnight UTC of the day.
 
-    python -m bench.yelpchi /work/shared/data/yelpchi/metadata.gz out/yelpchi
+    python -m bench.yelpchi ../shared/data/yelpchi/metadata.gz out/yelpchi
+
+The file is looked for in ``shared/`` beside the repository (as CI lays it out), or where
+``GRAPHKIT_YELPCHI`` points.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
 import sys
 import tempfile
 import time
@@ -31,7 +35,10 @@ from graphkit import accounts, ingest, schema
 from graphkit.db import Database
 from graphkit.identity import DEMO_KEY, Hasher
 
-DATA = Path("/work/shared/data/yelpchi/metadata.gz")
+REPO = Path(__file__).resolve().parents[1]
+DATA = Path(
+    os.environ.get("GRAPHKIT_YELPCHI", REPO.parent / "shared" / "data" / "yelpchi" / "metadata.gz")
+)
 COLUMNS = ["user_id", "product_id", "rating", "label", "date"]
 #: The stock feeds the converter writes, in load order.
 FEEDS = ["brands", "sellers", "reviewers", "products", "reviews"]
