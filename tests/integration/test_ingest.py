@@ -9,7 +9,7 @@ import feedgen
 import pytest
 
 from graphkit.identity import DEMO_KEY, Hasher
-from graphkit.ingest import Options, checksum, counts, run
+from graphkit.ingest import Options, checksum, counts, run, sync
 from graphkit.ingest.checkpoint import watermark
 
 pytestmark = pytest.mark.integration
@@ -136,6 +136,57 @@ def test_postgres_and_files_give_the_same_graph(db, pg_dsn, feeds, tmp_path):
     # Incremental: nothing new in PostgreSQL -> nothing read.
     again = run(db, options, HASHER, incremental=True)
     assert sum(r.read for r in again) == 0
+
+
+class Interrupted(Exception):
+    """Stands for a loader stopped between two batches."""
+
+
+@pytest.mark.postgres
+def test_postgres_resume_survives_rows_moved_and_inserted_meanwhile(
+    db, pg_dsn, tmp_path, monkeypatch
+):
+    """An interrupted PostgreSQL load resumes after the last (watermark, key) it wrote, not
+    after a row count: rows deleted, re-inserted or inserted meanwhile shift nothing."""
+    import psycopg
+
+    feedgen.to_postgres(feedgen.rows(), pg_dsn)
+    options = Options(origin="postgres", dsn=pg_dsn, quarantine_dir=tmp_path / "q",
+                      batch_size=50)  # fmt: skip
+    write_batch = sync.write_batch
+
+    def stop_after_first_reviews_batch(session, statement, mapping, run, *rest):
+        if mapping.feed == "reviews" and run.rows_read:
+            raise Interrupted
+        return write_batch(session, statement, mapping, run, *rest)
+
+    monkeypatch.setattr(sync, "write_batch", stop_after_first_reviews_batch)
+    with pytest.raises(Interrupted):
+        run(db, options, HASHER)
+    monkeypatch.undo()
+    with psycopg.connect(pg_dsn, autocommit=True) as conn:
+        # An update done as delete + insert: two loaded reviews leave their place and come
+        # back at the end with a new watermark (a row-count resume skips two unread rows).
+        for review_id in ("RV00000003", "RV00000004"):
+            conn.execute("DELETE FROM marketplace.reviews WHERE review_id = %s", [review_id])
+            conn.execute(
+                "INSERT INTO marketplace.reviews VALUES (%s, 'R0000001', 'P0000002', '1', "
+                "'2024-06-01T00:00:00Z', 'false', '2024-06-01T00:00:00Z')",
+                [review_id],
+            )
+        # A new review whose key sorts before every loaded one.
+        conn.execute(
+            "INSERT INTO marketplace.reviews VALUES ('RV0', 'R0000002', 'P0000003', '5', "
+            "'2024-06-01T00:00:00Z', 'false', '2024-06-01T00:00:01Z')"
+        )
+    resumed = {r.feed: r for r in run(db, options, HASHER)}
+    assert resumed["reviews"].resumed
+    assert resumed["reviews"].quarantined == 0
+    after_resume = checksum(db), counts(db)
+    db.run_autocommit("MATCH (n) DETACH DELETE n")
+    run(db, options, HASHER)
+    assert counts(db)["REVIEWED"] == 401
+    assert after_resume == (checksum(db), counts(db))
 
 
 def test_dry_run_writes_nothing(db, feeds, tmp_path):
