@@ -1,10 +1,11 @@
 """Sync runs, checkpoints and watermarks, kept in Neo4j next to the data they describe.
 
 A run is a ``(:SyncRun {run_id})`` node. Each batch's checkpoint (``offset`` = source records
-consumed, counters, highest watermark) is written **in the same transaction as the batch**,
+consumed, for PostgreSQL ``position`` = the last record's watermark and key, counters, highest
+watermark) is written **in the same transaction as the batch**,
 so a crash can never apply a batch without its checkpoint or the other way round. A run left
 ``running`` is resumed by the next load of that feed with the same source: same update tag,
-same lower watermark, records before ``offset`` skipped.
+same lower watermark, records before ``offset`` (PostgreSQL: up to ``position``) skipped.
 
 ``(:Watermark {feed})`` holds the highest watermark loaded; ``graphkit sync`` reads only newer
 rows. Cleanup (Cartography style) retires relationships of a snapshot feed that a full load
@@ -39,6 +40,7 @@ class Run:
     fingerprint: str
     since: datetime | None = None
     offset: int = 0
+    position: str | None = None  # PostgreSQL: JSON (watermark, key) of the last record loaded
     rows_read: int = 0
     rows_written: int = 0
     rows_quarantined: int = 0
@@ -109,11 +111,13 @@ def begin(db: Database, feed: str, mode: str, fingerprint: str, since: datetime 
 def save(tx: neo4j.ManagedTransaction, run: Run) -> None:
     """Write the run's checkpoint inside the batch's own transaction."""
     tx.run(
-        "MATCH (r:SyncRun {run_id: $id}) SET r.offset = $offset, r.rows_read = $read, "
-        "r.rows_written = $written, r.rows_quarantined = $bad, r.rows_skipped = $skipped, "
-        "r.rows_superseded = $superseded, r.rows_known_bad = $known, r.max_watermark = $wm",
-        id=run.run_id, offset=run.offset, read=run.rows_read, written=run.rows_written,
-        bad=run.rows_quarantined, skipped=run.rows_skipped, superseded=run.rows_superseded,
+        "MATCH (r:SyncRun {run_id: $id}) SET r.offset = $offset, r.position = $position, "
+        "r.rows_read = $read, r.rows_written = $written, r.rows_quarantined = $bad, "
+        "r.rows_skipped = $skipped, r.rows_superseded = $superseded, "
+        "r.rows_known_bad = $known, r.max_watermark = $wm",
+        id=run.run_id, offset=run.offset, position=run.position, read=run.rows_read,
+        written=run.rows_written, bad=run.rows_quarantined, skipped=run.rows_skipped,
+        superseded=run.rows_superseded,
         known=run.rows_known_bad, wm=run.max_watermark,
     ).consume()  # fmt: skip
 

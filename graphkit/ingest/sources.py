@@ -220,28 +220,50 @@ class PostgresSource:
     """A table or query read through a server-side (named) cursor, ordered by watermark, key.
 
     Only rows with ``watermark > since`` are read when ``since`` is given. A mapping without
-    a watermark column (none, or ``_file_mtime``) reads the whole table each run.
+    a watermark column (none, or ``_file_mtime``) reads the whole table each run and pages on
+    the key alone. ``after`` (a :meth:`position`) resumes after the last record loaded, by
+    value, never by row count: rows inserted or deleted meanwhile shift nothing.
     """
 
     mtimes: dict[str, datetime] = {}
 
-    def __init__(self, mapping: Mapping, dsn: str, since: datetime | None, batch_size: int):
-        self.mapping, self.dsn, self.batch_size = mapping, dsn, batch_size
+    def __init__(
+        self,
+        mapping: Mapping,
+        dsn: str,
+        since: datetime | None,
+        batch_size: int,
+        after: str | None = None,
+    ):
+        self.mapping, self.dsn, self.batch_size, self.after = mapping, dsn, batch_size, after
         self.column = mapping.watermark if mapping.watermark in mapping.columns else None
         self.since = since if self.column else None
+        self.order = [*filter(None, [self.column]), *mapping.key]
         self.total = self._count()
 
-    def _select(self, what: sql.Composable) -> tuple[sql.Composable, list[Any]]:
+    def _select(
+        self, what: sql.Composable, after: str | None = None
+    ) -> tuple[sql.Composable, list[Any]]:
         m = self.mapping
         if m.source.table:
             origin: sql.Composable = sql.Identifier(*m.source.table.split("."))
         else:
             origin = sql.SQL("({}) AS src").format(sql.SQL(m.source.query))  # type: ignore[arg-type]
+        conditions: list[sql.Composable] = []
+        params: list[Any] = []
+        if self.since is not None:
+            conditions.append(sql.SQL("{} > %s").format(sql.Identifier(self.column)))
+            params.append(self.since)
+        if after is not None:
+            # Rows with a null in the order (bad rows) compare as NULL: read again, not lost.
+            columns = sql.SQL(", ").join(map(sql.Identifier, self.order))
+            marks = sql.SQL(", ").join(sql.Placeholder() * len(self.order))
+            conditions.append(sql.SQL("(({}) <= ({})) IS NOT TRUE").format(columns, marks))
+            params += json.loads(after)
         query = sql.SQL("SELECT {} FROM {}").format(what, origin)
-        if self.since is None:
-            return query, []
-        condition = sql.SQL(" WHERE {} > %s").format(sql.Identifier(self.column))
-        return query + condition, [self.since]
+        if conditions:
+            query += sql.SQL(" WHERE ") + sql.SQL(" AND ").join(conditions)
+        return query, params
 
     def _connect(self) -> psycopg.Connection:
         try:
@@ -266,17 +288,34 @@ class PostgresSource:
                 ) from None
 
     def records(self, skip: int = 0) -> Iterator[Record]:
+        """The rows after ``after`` in order (``skip`` is not counted off: see the class)."""
         m = self.mapping
-        query, params = self._select(sql.SQL("*"))
-        order = [sql.Identifier(c) for c in [*filter(None, [self.column]), *m.key]]
-        query = query + sql.SQL(" ORDER BY {} OFFSET %s").format(sql.SQL(", ").join(order))
+        query, params = self._select(sql.SQL("*"), self.after)
+        order = sql.SQL(", ").join(map(sql.Identifier, self.order))
+        query = query + sql.SQL(" ORDER BY {}").format(order)
         with self._connect() as conn, conn.cursor(name=f"graphkit_{m.feed}") as cursor:
             cursor.itersize = self.batch_size
-            cursor.execute(query, [*params, skip])
+            cursor.execute(query, params)
             names = [d.name for d in cursor.description or []]
             for values in cursor:
                 row = dict(zip(names, values, strict=True))
                 yield "/".join(str(row.get(k)) for k in m.key), row
+
+    def position(self, records: list[Record], current: str | None) -> str | None:
+        """Where to resume after ``records``: the last one's (watermark, key) values as JSON
+        text (PostgreSQL casts them back to the columns' types), or ``current`` when none has
+        all of them (a null sorts last and compares as unknown).
+
+        >>> source = object.__new__(PostgresSource); source.order = ["updated_at", "id"]
+        >>> row = {"updated_at": datetime(2024, 1, 2, tzinfo=UTC), "id": 7}
+        >>> source.position([("7", row)], None)
+        '["2024-01-02 00:00:00+00:00", 7]'
+        """
+        for _, row in reversed(records):
+            values = [row[c] for c in self.order]
+            if None not in values:
+                return json.dumps(values, default=str)
+        return current
 
 
 def chunks(source: Source, skip: int, size: int) -> Iterator[list[Record] | Columns]:
@@ -297,14 +336,16 @@ def open_source(
     dsn: str | None = None,
     since: datetime | None = None,
     batch_size: int = 10_000,
+    after: str | None = None,
 ) -> Source:
-    """The reader for ``mapping`` from ``origin`` (``files`` or ``postgres``)."""
+    """The reader for ``mapping`` from ``origin`` (``files`` or ``postgres``); ``after``:
+    where a PostgreSQL read resumes (:meth:`PostgresSource.position`)."""
     if origin == "postgres":
         if not (mapping.source.table or mapping.source.query):
             raise SourceError(f"feed {mapping.feed} has no source.table or source.query")
         if not dsn:
             raise SourceError("no PostgreSQL DSN given", hint="pass --dsn or set GRAPHKIT_PG_DSN")
-        return PostgresSource(mapping, dsn, since, batch_size)
+        return PostgresSource(mapping, dsn, since, batch_size, after)
     if not mapping.source.files:
         raise SourceError(f"feed {mapping.feed} has no source.files")
     if feeds_dir is None or not feeds_dir.is_dir():

@@ -32,7 +32,14 @@ from graphkit.ingest import checkpoint, lease, pending
 from graphkit.ingest.checkpoint import Run
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings, load_order
 from graphkit.ingest.quarantine import DEFAULT_DIR, Quarantine, remember, remembered
-from graphkit.ingest.sources import Source, SourceError, chunks, open_source, source_files
+from graphkit.ingest.sources import (
+    PostgresSource,
+    Source,
+    SourceError,
+    chunks,
+    open_source,
+    source_files,
+)
 from graphkit.ingest.transform import Bad, Batch, Transformer
 from graphkit.ingest.writer import compile_statement
 
@@ -90,9 +97,13 @@ def _fingerprint(options: Options, mapping: Mapping) -> str:
     return ";".join(f"{p.name}:{p.stat().st_size}:{p.stat().st_mtime_ns}" for p in files)
 
 
-def _batches(source: Source, transformer: Transformer, skip: int, size: int) -> Iterator[Batch]:
-    for chunk in chunks(source, skip, size):
-        yield transformer.batch(chunk)
+def _batches(source: Source, transformer: Transformer, run: Run, size: int) -> Iterator[Batch]:
+    position = run.position
+    for chunk in chunks(source, run.offset, size):
+        batch = transformer.batch(chunk)
+        if isinstance(source, PostgresSource):
+            batch.position = position = source.position(chunk, position)  # type: ignore[arg-type]
+        yield batch
 
 
 def _prefetch(items: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
@@ -164,6 +175,7 @@ def _advanced(run: Run, batch: Batch, mapping: Mapping, parked: int = 0, stale: 
     return replace(
         run,
         offset=run.offset + batch.read,
+        position=batch.position,
         rows_read=run.rows_read + batch.read,
         rows_skipped=run.rows_skipped + batch.skipped + stale,
         rows_superseded=run.rows_superseded + batch.superseded + stale,
@@ -202,6 +214,7 @@ def run_feed(
             dsn=options.dsn,
             since=run.since,
             batch_size=options.batch_size,
+            after=run.position,
         )
         transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes)
         quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
@@ -213,7 +226,7 @@ def run_feed(
                                                      run.rows_superseded + superseded)  # fmt: skip
         if progress:
             progress(mapping.feed, run.offset, source.total)
-        batches = _prefetch(_batches(source, transformer, run.offset, options.batch_size))
+        batches = _prefetch(_batches(source, transformer, run, options.batch_size))
         dropped: Counter[str] = Counter()
         if run.resumed:
             log.info("feed %s: resuming run %s at record %d", mapping.feed, run.run_id, run.offset,

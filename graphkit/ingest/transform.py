@@ -83,6 +83,7 @@ class Batch:
     #: keys whose earlier version (already emitted) a newer row of this batch replaces
     replaced: list[tuple] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)  # values emptied per column
+    position: str | None = None  # where a PostgreSQL read resumes after this batch
 
     def add(self, locator: str, record: Any, result: dict[str, Any] | Bad | None) -> None:
         """Count one source record and file its transform result."""
