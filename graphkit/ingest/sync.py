@@ -107,20 +107,34 @@ def _batches(source: Source, transformer: Transformer, run: Run, size: int) -> I
 
 
 def _prefetch(items: Iterator[Batch], depth: int = 2) -> Iterator[Batch]:
-    """Produce ``items`` in a thread, ``depth`` ahead of the consumer."""
+    """Produce ``items`` in a thread, ``depth`` ahead of the consumer. When the consumer stops
+    early (an error, a crash test), the reader stops too and closes ``items``, so a source's
+    connection and transaction end with the run rather than with the process."""
     box: queue.Queue[Any] = queue.Queue(depth)
     done = object()
     stop = threading.Event()
 
+    def put(item: Any) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.2)
+                return True
+            except queue.Full:
+                continue
+        return False
+
     def produce() -> None:
         try:
             for item in items:
-                if stop.is_set():
+                if not put(item):
                     return
-                box.put(item)
-            box.put(done)
+            put(done)
         except BaseException as exc:  # handed to the consumer, raised there
-            box.put(exc)
+            put(exc)
+        finally:
+            close = getattr(items, "close", None)
+            if close is not None:
+                close()
 
     threading.Thread(target=produce, daemon=True, name="graphkit-reader").start()
     try:
