@@ -31,7 +31,7 @@ import numpy as np
 import pandas as pd
 
 from bench.common import Row, fresh_database
-from graphkit import accounts, ingest, schema
+from graphkit import accounts, ingest
 from graphkit.db import Database
 from graphkit.identity import DEMO_KEY, Hasher
 
@@ -112,10 +112,9 @@ def review_counts(db: Database) -> pd.Series:
 
 
 def load(db: Database, out_dir: Path, metadata: Path = DATA) -> list[ingest.FeedResult]:
-    """Convert ``metadata`` into ``out_dir`` and load it with the stock loaders (the schema
-    first: without its key constraints every MERGE scans)."""
+    """Convert ``metadata`` into ``out_dir`` and load it with the stock loaders (which apply
+    the schema first)."""
     feeds = convert(metadata, out_dir)
-    schema.apply(db)
     options = ingest.Options(feeds_dir=feeds, quarantine_dir=out_dir / "quarantine")
     return ingest.run(db, options, Hasher(DEMO_KEY), feeds=FEEDS)
 
