@@ -52,7 +52,7 @@ def _translated_errors(uri: str, user: str) -> Iterator[None]:
             f"Neo4j at {uri} refused the credentials for user '{user}'",
             hint="check NEO4J_USER / NEO4J_PASSWORD (or the config file)",
         ) from None
-    except (neo4j_errors.ServiceUnavailable, OSError) as exc:
+    except (neo4j_errors.ServiceUnavailable, neo4j_errors.SessionExpired, OSError) as exc:
         raise ConnectionFailed(
             f"cannot reach Neo4j at {uri} ({type(exc).__name__})",
             hint="start it with `graphkit neo4j start`, or fix NEO4J_URI",

@@ -24,7 +24,7 @@ from datetime import timedelta
 import neo4j
 
 from graphkit.db import Database
-from graphkit.errors import GraphkitError
+from graphkit.errors import ConnectionFailed, GraphkitError
 
 TTL = timedelta(minutes=5)
 
@@ -106,8 +106,12 @@ def held(db: Database | None, feed: str, wait: float = 0.0) -> Iterator[str]:
     acquire(db, feed, holder, wait)
     try:
         yield holder
-    finally:
+    except ConnectionFailed:  # Neo4j is gone: the lease expires, or the next loader here takes it
+        raise
+    except BaseException:
         release(db, feed, holder)
+        raise
+    release(db, feed, holder)
 
 
 def release(db: Database, feed: str, holder: str) -> None:

@@ -27,6 +27,7 @@ import neo4j
 
 from graphkit import benign, schema
 from graphkit.db import Database, _translated_errors
+from graphkit.errors import ConnectionFailed
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint, lease, pending
 from graphkit.ingest.checkpoint import Run
@@ -210,7 +211,11 @@ def run_feed(
 ) -> FeedResult:
     """Load one feed (all rows, or only rows past its watermark) and return its result.
     Holds the feed's lease (:mod:`lease`) while it writes."""
-    with lease.held(None if options.dry_run else db, mapping.feed, options.wait) as holder:
+    uri, user = (db.uri, db.user) if db else ("-", "-")
+    with (
+        lease.held(None if options.dry_run else db, mapping.feed, options.wait) as holder,
+        _translated_errors(uri, user),  # Neo4j gone mid-run: a message, not a traceback
+    ):
         started = time.monotonic()
         if options.dry_run or db is None:
             since = checkpoint.watermark(db, mapping.feed) if (incremental and db) else None
@@ -245,22 +250,21 @@ def run_feed(
         if run.resumed:
             log.info("feed %s: resuming run %s at record %d", mapping.feed, run.run_id, run.offset,
                      extra={"feed": mapping.feed, "run_id": run.run_id})  # fmt: skip
-        with _translated_errors(db.uri if db else "-", db.user if db else "-"):
-            session = db.session() if db and not options.dry_run else None
-            try:
-                for batch in batches:
-                    if session:
-                        new = write_batch(session, statement, mapping, run, batch, hasher)
-                    else:
-                        vars(run).update(vars(_advanced(run, batch, mapping)))
-                        new = batch.bad
-                    quarantine.write(new)
-                    dropped.update(batch.dropped)
-                    if progress:
-                        progress(mapping.feed, batch.read, source.total)
-            finally:
+        session = db.session() if db and not options.dry_run else None
+        try:
+            for batch in batches:
                 if session:
-                    session.close()
+                    new = write_batch(session, statement, mapping, run, batch, hasher)
+                else:
+                    vars(run).update(vars(_advanced(run, batch, mapping)))
+                    new = batch.bad
+                quarantine.write(new)
+                dropped.update(batch.dropped)
+                if progress:
+                    progress(mapping.feed, batch.read, source.total)
+        finally:
+            if session:
+                session.close()
         result = FeedResult(
             mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
             run.rows_skipped, run.rows_superseded, run.rows_known_bad, time.monotonic() - started,
@@ -338,8 +342,15 @@ def run(
     for level in load_order(mappings, feeds):
 
         def one(feed: str) -> FeedResult:
-            return run_feed(db, mappings[feed], hasher, options, incremental=incremental,
-                            progress=progress)  # fmt: skip
+            try:
+                return run_feed(db, mappings[feed], hasher, options, incremental=incremental,
+                                progress=progress)  # fmt: skip
+            except ConnectionFailed as exc:  # e.g. Neo4j died: say where, and how to go on
+                raise ConnectionFailed(
+                    f"feed {feed} stopped: {exc.message}",
+                    hint=f"{exc.hint}; then run the same command again: each feed resumes from "
+                    "its last checkpoint (committed with its batch: nothing is lost or doubled)",
+                ) from None
 
         if options.jobs > 1 and len(level) > 1:
             with ThreadPoolExecutor(min(options.jobs, len(level))) as pool:
