@@ -6,7 +6,7 @@ the write statement's row (only the columns the statement uses, identifiers alre
 no raw PII), the missing aliases, its locator and ``first_seen``. Every load or sync of the
 feed retries its pending rows first: those whose references now exist are written and
 unparked; those older than what the graph holds are dropped (superseded). A newer version
-of a parked key replaces it.
+of a parked key replaces it, parked or written.
 """
 
 from __future__ import annotations
@@ -55,6 +55,19 @@ def park(
         "p.locator = row.locator, p.last_tried = $now",
         rows=rows, feed=mapping.feed, now=datetime.now(UTC),
     ).consume()  # fmt: skip
+
+
+def settle(
+    tx: neo4j.ManagedTransaction, mapping: Mapping, ids: list[str], prepared: list[dict[str, Any]]
+) -> None:
+    """Unpark the keys of rows just written: a parked version of the same or an older
+    watermark is replaced by them (else it would wait, and be reported, for ever)."""
+    rows = [{"id": i, "order": _order(p.get(version(mapping) or "")) or 0}
+            for i, p in zip(ids, prepared, strict=True)]  # fmt: skip
+    tx.run(
+        "UNWIND $rows AS row MATCH (p:PendingRow {id: row.id}) WHERE p.order <= row.order DELETE p",
+        rows=rows,
+    ).consume()
 
 
 def _pages(db: Database, feed: str, size: int) -> Iterator[list[dict[str, Any]]]:

@@ -162,6 +162,10 @@ def write_batch(
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
         prepared = statement.rows(batch.rows, batch.partitions)
         missing, stale = statement.write(tx, prepared, run.tag, mapping.feed)
+        refused = {i for i, _ in missing} | set(stale)
+        written = [i for i in range(len(prepared)) if i not in refused]
+        pending.settle(tx, mapping, [pending.key(mapping, batch.rows[i]) for i in written],
+                       [prepared[i] for i in written])  # fmt: skip
         if missing:
             waiting = [i for i, _ in missing]
             pending.park(tx, mapping, [pending.key(mapping, batch.rows[i]) for i in waiting],

@@ -148,6 +148,23 @@ def test_rows_waiting_for_a_reference_load_when_it_arrives(db, tmp_path):
     assert clean_load(db, final, tmp_path) == synced
 
 
+def test_a_newer_version_written_unparks_the_older_waiting_one(db, tmp_path):
+    """Found by the soak: a review parked for an unknown product stayed pending (and was
+    reported waiting on every sync) after its corrected version loaded."""
+    data = feedgen.rows()
+    first = data["reviews"][0]
+    data["reviews"][0] = {**first, "product_id": "P9999999"}  # no such product (yet)
+    src = feedgen.write(data, tmp_path / "feeds")
+    assert load(db, src, tmp_path)["reviews"].pending == 1
+    fixed = {**first, "updated_at": first["updated_at"] + LATER}
+    final = dict(data, reviews=[*data["reviews"], fixed])
+    feedgen.write({"reviews": final["reviews"]}, src)
+    synced = load(db, src, tmp_path, incremental=True)
+    assert synced["reviews"].written == 1 and synced["reviews"].pending == 0
+    assert db.read("MATCH (p:PendingRow) RETURN count(p) AS n") == [{"n": 0}]
+    assert clean_load(db, final, tmp_path) == (checksum(db), counts(db))
+
+
 def test_quarantined_rows_replay_after_a_mapping_fix(db, tmp_path):
     data = feedgen.rows()
     data["sellers"][2]["display_name"] = "Shop " * 60  # 300 characters: over max_length 200
