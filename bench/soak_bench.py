@@ -41,6 +41,7 @@ import pyarrow.parquet as pq
 from bench.common import Row, table
 from graphkit import ingest
 from graphkit.db import Database
+from graphkit.graphmodel import DELETED_AT, VALID_TO
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest.mapping import MAPPINGS_DIR, Mapping, load_mappings
 from graphkit.ingest.writer import entity
@@ -82,18 +83,14 @@ def _stamp(like: Any, when: datetime) -> Any:
     return when if isinstance(like, datetime) else when.strftime("%Y-%m-%dT%H:%M:%SZ")
 
 
-def _changed(row: dict[str, Any], rng: random.Random, others: list[dict[str, Any]]) -> dict:
-    """A newer version of an entity's row: the seller closed, the rating or the product (or
-    reviewer) of a review corrected, the price or the name changed."""
+def _changed(row: dict[str, Any], rng: random.Random) -> dict:
+    """A newer version of an entity's row: the seller closed, a review re-rated, the price
+    or the name changed."""
     new = dict(row)
     if row.get("status") == "active":
         new.update(status="closed", closed_at=row.get("updated_at"), reason="closed in soak")
     elif "rating" in row:
-        column = rng.choice(["rating", "product_id", "reviewer_id"])
-        if column == "rating":
-            new["rating"] = rng.choice([r for r in range(1, 6) if r != row["rating"]])
-        else:  # corrected to another value the feed already holds
-            new[column] = rng.choice(others)[column]
+        new["rating"] = rng.choice([r for r in range(1, 6) if r != row["rating"]])
     elif "price" in row and isinstance(row["price"], int | float):
         new["price"] = round(row["price"] + 1.5, 2)
     else:
@@ -123,6 +120,7 @@ class FeedFile:
 class Changes:
     appended: int = 0
     updated: int = 0
+    deleted: int = 0  # tombstones (the mapping's ``deleted`` marker)
     duplicated: int = 0
     reordered: int = 0
 
@@ -159,10 +157,14 @@ class ChangingSource:
             new = f.unreleased[: due - (total - len(f.unreleased))]
             del f.unreleased[: len(new)]
             old = list(f.rows)
-            updates = []
+            updates, tombstones = [], []
             if f.updatable and old and k > 0:
-                for row in self.rng.sample(old, max(1, len(old) // 50)):
-                    updates.append(_changed(row, self.rng, old))
+                updates = [_changed(r, self.rng) for r in self.rng.sample(old, len(old) // 50 + 1)]
+            if (marker := f.mapping.deleted) and old and k > 0:
+                tombstones = [{**r, marker.column: marker.values[0]}
+                              for r in self.rng.sample(old, len(old) // 100 + 1)]  # fmt: skip
+                f.columns += [marker.column] if marker.column not in f.columns else []
+            updates += tombstones
             copies = self.rng.sample(old, min(len(old), 2)) + self.rng.sample(new, min(len(new), 2))
             fresh = new + updates
             for row in fresh:
@@ -179,7 +181,8 @@ class ChangingSource:
                 changes.reordered += 1
             write_rows(f.path, f.rows, f.columns, f.schema)
             changes.appended += len(new)
-            changes.updated += len(updates)
+            changes.updated += len(updates) - len(tombstones)
+            changes.deleted += len(tombstones)
             changes.duplicated += len(copies)
         self.step += 1
         return changes
@@ -221,13 +224,17 @@ class Result:
     pending_synced: set[str]
     pending_clean: set[str]
     changes: Changes
+    #: current links whose first_seen the sync puts later than the clean load (must be none:
+    #: a sync that saw older versions knows an earlier first_seen, never a later one)
+    first_seen_later: int
 
     def kills(self, kind: str) -> int:
         return sum(s.killed and s.kill == kind for s in self.syncs)
 
     @property
     def equal(self) -> bool:
-        return self.synced == self.clean and self.pending_synced == self.pending_clean
+        return (self.synced == self.clean and self.pending_synced == self.pending_clean
+                and not self.first_seen_later)  # fmt: skip
 
     def rows(self, scale: str) -> list[Row]:
         took = [s.seconds for s in self.syncs if not s.kill]
@@ -238,15 +245,19 @@ class Result:
             Row("soak", f"{scale}: steps / syncs", f"{self.steps} / {len(self.syncs)}"),
             Row("soak", "kills (loader / Neo4j, SIGKILL mid-run)",
                 f"{self.kills('loader')} / {self.kills('neo4j')}"),
-            Row("soak", "rows appended / updated / duplicated; files reordered",
-                f"{c.appended:,} / {c.updated:,} / {c.duplicated:,}; {c.reordered}"),
+            Row("soak", "rows appended / updated / deleted / duplicated; files reordered",
+                f"{c.appended:,} / {c.updated:,} / {c.deleted:,} / {c.duplicated:,}; "
+                f"{c.reordered}"),
             Row("soak", "rows read by all syncs", self.rows_read, "rows"),
             Row("soak", "time per sync without kill (median)", median(took), "s",
                 higher_is_better=False),
             Row("soak", "time per sync without kill (max)", max(took), "s",
                 higher_is_better=False),
             Row("soak", "final graph = clean load: counts", counts_ok),
-            Row("soak", "final graph = clean load: content checksum", checksum_ok),
+            Row("soak", "final graph = clean load: content checksum (current state)",
+                checksum_ok),
+            Row("soak", "links the sync saw first later than the clean load",
+                self.first_seen_later),
             Row("soak", "pending rows left (sync / clean load)",
                 f"{len(self.pending_synced):,} / {len(self.pending_clean):,}"),
         ]  # fmt: skip
@@ -349,15 +360,38 @@ class Soak:
         """The synced graph against a clean load of the final source into an emptied one."""
         db = self.db
         read = db.read("MATCH (r:SyncRun) RETURN sum(r.rows_read) AS n")[0]["n"]
-        synced = ingest.checksum(db), ingest.counts(db)
-        pending_synced = _pending(db)
+        synced = _state(db)
+        pending_synced, seen = _pending(db), _first_seen(db)
         db.run_autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
         options = ingest.Options(feeds_dir=self.source.out, max_bad_ratio=1.0,
                                  quarantine_dir=self.work / "clean-quarantine")  # fmt: skip
         ingest.run(db, options, HASHER)
-        clean = ingest.checksum(db), ingest.counts(db)
+        clean, clean_seen = _state(db), _first_seen(db)
+        later = sum(seen.get(link, first) > first for link, first in clean_seen.items())
         return Result(self.source.steps, syncs, read, synced, clean, pending_synced,
-                      _pending(db), changes)  # fmt: skip
+                      _pending(db), changes, later)  # fmt: skip
+
+
+def _state(db: Database) -> tuple[str, dict[str, int]]:
+    """Checksum and counts of the current state: a clean load of the final source has no
+    history, and knows of a link only the first_seen of the newest row version."""
+    checksum = ingest.checksum(db, current_only=True, leave_out={"first_seen"})
+    return checksum, ingest.counts(db, current_only=True)
+
+
+def _first_seen(db: Database) -> dict[tuple[str, Any, Any], Any]:
+    """``(type, from key, to key) -> first_seen`` of every current link that has one."""
+    keys = {r["label"]: r["key"] for r in db.read(
+        "SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties WHERE type = 'UNIQUENESS' "
+        "RETURN labelsOrTypes[0] AS label, properties[0] AS key")}  # fmt: skip
+    rows = db.read(
+        f"MATCH (a)-[r]->(b) WHERE r.first_seen IS NOT NULL AND r.{VALID_TO} IS NULL "
+        f"AND a.{DELETED_AT} IS NULL AND b.{DELETED_AT} IS NULL "
+        "RETURN type(r) AS type, a[$keys[head(labels(a))]] AS a, "
+        "b[$keys[head(labels(b))]] AS b, r.first_seen AS first",
+        {"keys": keys},
+    )
+    return {(r["type"], r["a"], r["b"]): r["first"] for r in rows}
 
 
 def _pending(db: Database) -> set[str]:

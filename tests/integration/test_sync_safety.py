@@ -165,6 +165,25 @@ def test_a_newer_version_written_unparks_the_older_waiting_one(db, tmp_path):
     assert clean_load(db, final, tmp_path) == (checksum(db), counts(db))
 
 
+def test_a_tombstone_of_a_feed_with_required_datetimes_loads(db, tmp_path):
+    """Found by the soak: a product tombstone (key, version and marker only) stopped the
+    sync with "Cannot construct date time from: NO_VALUE" (its required listed_at); once
+    past that, it was counted written but lost: its statement looked up the product's
+    seller and brand, which a tombstone does not name."""
+    data = feedgen.rows()
+    src = feedgen.write(data, tmp_path / "feeds")
+    load(db, src, tmp_path)
+    gone = data["products"][0]
+    tombstone = {"product_id": gone["product_id"], "op": "delete",
+                 "updated_at": "2025-01-01T00:00:00Z"}  # fmt: skip
+    feedgen.write({"products": [tombstone]}, src, append=True)
+    synced = load(db, src, tmp_path, incremental=True)
+    assert synced["products"].written == 1 and synced["products"].quarantined == 0
+    deleted = db.read("MATCH (p:Product {product_id: $id}) RETURN p.deleted_at IS NOT NULL AS d",
+                      {"id": gone["product_id"]})  # fmt: skip
+    assert deleted == [{"d": True}]
+
+
 def test_quarantined_rows_replay_after_a_mapping_fix(db, tmp_path):
     data = feedgen.rows()
     data["sellers"][2]["display_name"] = "Shop " * 60  # 300 characters: over max_length 200
