@@ -142,6 +142,11 @@ class ChangingSource:
             schema = pq.read_schema(path) if path.suffix == ".parquet" else None
             self.files.append(FeedFile(out / path.name, mapping, list(rows[0]), schema, rows))
         self.first = {f.path.name: len(f.unreleased) for f in self.files}
+        values = {f.path.name: {str(v) for r in f.unreleased for v in r.values()}
+                  for f in self.files}  # fmt: skip
+        #: per file, the values its rows share with other files (references to its keys)
+        self.referenced = {name: set().union(*(v for other, v in values.items() if other != name))
+                           for name in values}  # fmt: skip
 
     def advance(self) -> Changes:
         """Write the next step's files; return what changed."""
@@ -160,9 +165,10 @@ class ChangingSource:
             updates, tombstones = [], []
             if f.updatable and old and k > 0:
                 updates = [_changed(r, self.rng) for r in self.rng.sample(old, len(old) // 50 + 1)]
-            if (marker := f.mapping.deleted) and old and k > 0:
+            if (marker := f.mapping.deleted) and old and k > 0 and not _aggregated(f.mapping):
                 tombstones = [{**r, marker.column: marker.values[0]}
-                              for r in self.rng.sample(old, len(old) // 100 + 1)]  # fmt: skip
+                              for r in self.rng.sample(old, len(old) // 100 + 1)
+                              if not self._referenced(f, r)]  # fmt: skip
                 f.columns += [marker.column] if marker.column not in f.columns else []
             updates += tombstones
             copies = self.rng.sample(old, min(len(old), 2)) + self.rng.sample(new, min(len(new), 2))
@@ -187,6 +193,19 @@ class ChangingSource:
         self.step += 1
         return changes
 
+    def _referenced(self, f: FeedFile, row: dict[str, Any]) -> bool:
+        """Whether another feed's row names this row's entity. Only entities nothing refers
+        to are deleted: dependents of a deleted one have no single clean answer (a clean
+        load parks them for ever, a sync keeps them on the deleted node)."""
+        return any(str(row[k]) in self.referenced[f.path.name] for k in f.mapping.key)
+
+
+def _aggregated(mapping: Mapping) -> bool:
+    """Whether the feed's rows are counted into aggregates (e.g. a seller's SELLS
+    ``n_products``): a deletion does not undo them (a finding of this soak), so such feeds get
+    no tombstones here."""
+    return any(rel.events for rel in mapping.relationships)
+
 
 def _same_key(f: FeedFile, a: dict, b: dict) -> bool:
     return all(a[k] == b[k] for k in f.mapping.key)
@@ -209,6 +228,7 @@ class Sync:
     kill: str  # "" | loader | neo4j
     killed: bool  # the kill happened (the run was mid-way)
     interrupted: bool  # a run was left unfinished (the next sync must resume it)
+    pending: int  # rows waiting for a reference after the sync
     exit_code: int
     seconds: float
     output: str
@@ -325,8 +345,8 @@ class Soak:
             "MATCH (r:SyncRun {status: 'running'}) WHERE r.started_at >= $started "
             "RETURN count(r) AS n", {"started": started_at},
         )[0]["n"]  # fmt: skip
-        return Sync(self.source.step - 1, kill, killed, unfinished > 0, child.returncode,
-                    time.monotonic() - started, log.read_text())  # fmt: skip
+        return Sync(self.source.step - 1, kill, killed, unfinished > 0, len(_pending(self.db)),
+                    child.returncode, time.monotonic() - started, log.read_text())  # fmt: skip
 
     def run(self, loader_kills: int, neo4j_kills: int, spare_syncs: int = 5) -> Result:
         """A sync after every step; the planned kills at random steps. A killed sync is run

@@ -8,10 +8,12 @@ the nodes of :data:`SKIP_LABELS` (sync runs, watermarks, pending and quarantined
 benign register). By default history counts too (retired links, deleted entities, their
 ``valid_from``/``valid_to``/``deleted_at``): two loads of one source history agree on it.
 ``current_only=True`` compares the current state alone, as a clean load of the final source
-has no history: retired relationships, deleted nodes (and every relationship touching one)
-and the history properties are left out. Element ids, list order and time zones do not
-count: datetimes are compared in UTC, lists sorted, floats rounded to 6 places. Rows are
-hashed one by one and combined with a sum, so memory stays flat and order does not matter.
+has no history: retired relationships, deleted nodes (and every relationship touching one),
+identifier nodes that no current relationship links any more (a rotated-away email, the
+phone of a deleted seller) and the history properties are left out. Element ids, list
+order and time zones do not count: datetimes are compared in UTC, lists sorted, floats
+rounded to 6 places. Rows are hashed one by one and combined with a sum, so memory stays flat
+and order does not matter.
 
 >>> _canonical({"b": [3, 1], "a": 0.1 + 0.2, "lastupdated": 5})
 '{"a": 0.3, "b": [1, 3]}'
@@ -26,7 +28,7 @@ from datetime import UTC
 from typing import Any
 
 from graphkit.db import Database
-from graphkit.graphmodel import DELETED_AT, PARTITION, VALID_FROM, VALID_TO
+from graphkit.graphmodel import DELETED_AT, IDENTIFIERS, PARTITION, VALID_FROM, VALID_TO
 
 #: watermark: the row version (newest wins); partition: the source file that wrote it
 BOOKKEEPING = {"lastupdated", "source", "watermark", PARTITION}
@@ -71,7 +73,11 @@ def _keys(db: Database) -> dict[str, str]:
 
 
 #: Cypher conditions of the current state (``$current``: only it counts).
-LIVE_NODE = f"(NOT $current OR n.{DELETED_AT} IS NULL)"
+LIVE_NODE = (
+    f"(NOT $current OR (n.{DELETED_AT} IS NULL AND (none(l IN labels(n) WHERE l IN $identifiers) "
+    f"OR EXISTS {{ MATCH (n)-[r]-(a) WHERE r.{VALID_TO} IS NULL AND a.{DELETED_AT} IS NULL }})))"
+)
+IDENTIFIER_LABELS = [i.label for i in IDENTIFIERS.values()]
 LIVE_REL = (
     f"(NOT $current OR (r.{VALID_TO} IS NULL AND a.{DELETED_AT} IS NULL "
     f"AND b.{DELETED_AT} IS NULL))"
@@ -90,6 +96,7 @@ def checksum(db: Database, *, current_only: bool = False, leave_out: Collection[
             "RETURN labels(n) AS labels, properties(n) AS props",
             skip=SKIP_LABELS,
             current=current_only,
+            identifiers=IDENTIFIER_LABELS,
         )
         for rec in nodes:
             props = _canonical(rec["props"], current_only, leave_out)
@@ -119,6 +126,6 @@ def counts(db: Database, *, current_only: bool = False) -> dict[str, int]:
         "MATCH (n) WHERE none(l IN labels(n) WHERE l IN $skip) AND " + LIVE_NODE + " "
         "UNWIND labels(n) AS label RETURN label AS name, count(*) AS n "
         "UNION ALL MATCH (a)-[r]->(b) WHERE " + LIVE_REL + " RETURN type(r) AS name, count(*) AS n",
-        {"skip": SKIP_LABELS, "current": current_only},
+        {"skip": SKIP_LABELS, "current": current_only, "identifiers": IDENTIFIER_LABELS},
     )
     return {r["name"]: r["n"] for r in rows}
