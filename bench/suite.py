@@ -3,7 +3,9 @@
 generator -> bulk (the whole marketplace via `load --bulk`, vs a bare neo4j-admin import)
 -> sweep (full sweep, dossier latency, quality) -> load (reviews over Bolt into that graph,
 vs naive MERGE and py2neo.bulk) -> sync (1% new reviews) -> small (quality on `small`)
--> viz (2,000-node ring) -> yelpchi (real filter labels: per-user AUC/AP vs 1/#reviews, SpEagle).
+-> viz (2,000-node ring) -> yelpchi (real filter labels: per-user AUC/AP vs 1/#reviews, SpEagle)
+-> soak (20 syncs of a changing market, SIGKILLs of loader and Neo4j; at most `small`; it wipes
+the bench database, so it runs last).
 """
 
 from __future__ import annotations
@@ -22,7 +24,7 @@ from statistics import quantiles
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bench import viz_bench, yelpchi
+from bench import soak_bench, viz_bench, yelpchi
 from bench.common import (
     Row,
     bench_env,
@@ -289,4 +291,5 @@ SECTIONS: dict[str, Callable[[Context], list[Row]]] = {
     "small": quality_small,
     "viz": viz,
     "yelpchi": lambda ctx: yelpchi.section(ctx.work),
+    "soak": lambda ctx: soak_bench.section(ctx.scale, ctx.seed, ctx.work),
 }
