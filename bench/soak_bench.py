@@ -78,6 +78,37 @@ def write_rows(path: Path, rows: list[dict[str, Any]], columns: list[str], schem
     tmp.replace(path)  # a reader never sees half a file
 
 
+def to_postgres(f: FeedFile, dsn: str) -> None:
+    """Replace the feed's table (``source.table``: text columns, the watermark a timestamptz)
+    with the file's rows, in one transaction."""
+    import psycopg
+    from psycopg import sql
+
+    schema, _, name = (f.mapping.source.table or "").rpartition(".")
+    table = sql.Identifier(schema or "public", name)
+    wm = f.mapping.watermark
+    columns = sql.SQL(", ").join(
+        sql.SQL("{} {}").format(sql.Identifier(c), sql.SQL("timestamptz" if c == wm else "text"))
+        for c in f.columns
+    )
+    with psycopg.connect(dsn) as conn:
+        conn.execute(sql.SQL("CREATE SCHEMA IF NOT EXISTS {}").format(sql.Identifier(schema)))
+        conn.execute(sql.SQL("DROP TABLE IF EXISTS {}").format(table))
+        conn.execute(sql.SQL("CREATE TABLE {} ({})").format(table, columns))
+        names = sql.SQL(", ").join(map(sql.Identifier, f.columns))
+        with conn.cursor().copy(sql.SQL("COPY {} ({}) FROM STDIN").format(table, names)) as cp:
+            for row in f.rows:
+                cp.write_row([_text(row.get(c)) for c in f.columns])
+
+
+def _text(value: Any) -> str | None:
+    if value is None or value == "":
+        return None
+    if isinstance(value, datetime):
+        return value.isoformat()
+    return str(value).lower() if isinstance(value, bool) else str(value)
+
+
 def _stamp(like: Any, when: datetime) -> Any:
     """``when`` in the type of the value it replaces (a datetime, or an ISO 8601 string)."""
     return when if isinstance(like, datetime) else when.strftime("%Y-%m-%dT%H:%M:%SZ")
@@ -109,6 +140,7 @@ class FeedFile:
     schema: Any
     unreleased: list[dict[str, Any]]
     rows: list[dict[str, Any]] = field(default_factory=list)  # the file as it stands
+    fresh: int = 0  # rows of the last step with a new watermark
 
     @property
     def updatable(self) -> bool:
@@ -129,8 +161,9 @@ class ChangingSource:
     """A marketplace's feed files released into ``out`` over ``steps`` (see the module)."""
 
     def __init__(self, market: Path, out: Path, steps: int, seed: int,
-                 mappings_dir: Path = MAPPINGS_DIR):  # fmt: skip
-        self.out, self.steps, self.step = out, steps, 0
+                 mappings_dir: Path = MAPPINGS_DIR, dsn: str | None = None):  # fmt: skip
+        """``dsn``: mirror every step's files into the mappings' PostgreSQL tables too."""
+        self.out, self.steps, self.step, self.dsn = out, steps, 0, dsn
         self.rng = random.Random(seed)
         out.mkdir(parents=True, exist_ok=True)
         self.files: list[FeedFile] = []
@@ -181,11 +214,14 @@ class ChangingSource:
                     at = next(i for i, r in enumerate(f.rows) if _same_key(f, r, row))
                     f.rows[at] = row
                     fresh.remove(row)
+            f.fresh = len(new) + len(updates)
             f.rows += fresh + [dict(r) for r in copies]
             if k > 0 and self.rng.random() < 0.15:
                 self.rng.shuffle(f.rows)
                 changes.reordered += 1
             write_rows(f.path, f.rows, f.columns, f.schema)
+            if self.dsn:
+                to_postgres(f, self.dsn)
             changes.appended += len(new)
             changes.updated += len(updates) - len(tombstones)
             changes.deleted += len(tombstones)
@@ -298,9 +334,12 @@ class Soak:
     ):
         self.db, self.server, self.source, self.work = db, server, source, work
         self.rng = random.Random(seed)
-        self.env = env
+        self.env = dict(env or os.environ)
+        origin = ["--from", "postgres"] if source.dsn else ["--feeds-dir", str(source.out)]
+        if source.dsn:
+            self.env["GRAPHKIT_PG_DSN"] = source.dsn  # never on a command line
         self.command = [
-            sys.executable, "-m", "graphkit", "sync", "--feeds-dir", str(source.out),
+            sys.executable, "-m", "graphkit", "sync", *origin,
             "--quarantine-dir", str(work / "quarantine"), "--demo-key",
             "--batch-size", str(batch_size), "--max-bad-ratio", "1",
         ]  # fmt: skip
@@ -326,9 +365,10 @@ class Soak:
             child = subprocess.Popen(self.command, stdout=out, stderr=subprocess.STDOUT,
                                      env=self.env)  # fmt: skip
             killed = False
-            if kill:
-                f = self.rng.choice(self.source.files)
-                target = f.mapping.feed, self.rng.randint(1, max(len(f.rows) - 1, 1))
+            if kill:  # a random record of a feed with new rows (PostgreSQL reads only those)
+                f = self.rng.choice([f for f in self.source.files if f.fresh] or self.source.files)
+                records = f.fresh if self.source.dsn else len(f.rows)
+                target = f.mapping.feed, self.rng.randint(1, max(records - 1, 1))
                 wait_until(lambda: child.poll() is not None or self.mid_run(started_at, *target),
                            f"a {target[0]} run past record {target[1]}")  # fmt: skip
                 killed = child.poll() is None
@@ -383,7 +423,9 @@ class Soak:
         synced = _state(db)
         pending_synced, seen = _pending(db), _first_seen(db)
         db.run_autocommit("MATCH (n) CALL (n) { DETACH DELETE n } IN TRANSACTIONS OF 10000 ROWS")
-        options = ingest.Options(feeds_dir=self.source.out, max_bad_ratio=1.0,
+        options = ingest.Options(origin="postgres" if self.source.dsn else "files",
+                                 feeds_dir=self.source.out, dsn=self.source.dsn,
+                                 max_bad_ratio=1.0,
                                  quarantine_dir=self.work / "clean-quarantine")  # fmt: skip
         ingest.run(db, options, HASHER)
         clean, clean_seen = _state(db), _first_seen(db)
@@ -441,9 +483,10 @@ def check_resumed(killed: Sync, again: Sync) -> None:
 # --- the bench section -----------------------------------------------------------------------
 def soak(market: Path, work: Path, db: Database, server: ManagedServer, *, steps: int = 20,
          loader_kills: int = 3, neo4j_kills: int = 2, seed: int = 7, batch_size: int = 20,
-         env: dict[str, str] | None = None) -> Result:  # fmt: skip
-    """Release ``market`` (a feeds directory) over ``steps`` into ``work`` and soak it."""
-    source = ChangingSource(market, work / "feeds", steps, seed)
+         env: dict[str, str] | None = None, dsn: str | None = None) -> Result:  # fmt: skip
+    """Release ``market`` (a feeds directory) over ``steps`` into ``work`` (and with ``dsn``
+    PostgreSQL, which the syncs then read) and soak it."""
+    source = ChangingSource(market, work / "feeds", steps, seed, dsn=dsn)
     return Soak(db, server, source, work, batch_size, seed, env).run(loader_kills, neo4j_kills)
 
 

@@ -67,3 +67,26 @@ def test_twenty_syncs_of_a_changing_source_with_kills_equal_a_clean_load(
     assert result.synced[0] == result.clean[0]  # content checksum (current state)
     assert result.pending_synced == result.pending_clean
     assert result.first_seen_later == 0
+
+
+@pytest.mark.postgres
+def test_syncs_of_a_changing_postgresql_source_with_kills_equal_a_clean_load(
+    db, neo4j_server, pg_dsn, tmp_path
+):
+    import psycopg
+
+    market = tmp_path / "market"
+    generate(market, scale="tiny", seed=12)
+    try:
+        result = soak(market / "feeds", tmp_path / "soak", db, neo4j_server, steps=10,
+                      loader_kills=2, neo4j_kills=1, seed=12, batch_size=10,
+                      dsn=pg_dsn)  # fmt: skip
+    finally:  # later tests create their own marketplace tables
+        with psycopg.connect(pg_dsn, autocommit=True) as conn:
+            conn.execute("DROP SCHEMA IF EXISTS marketplace CASCADE")
+    print(table(result.rows("tiny, PostgreSQL")))
+    assert (result.kills("loader"), result.kills("neo4j")) == (2, 1)
+    assert max(s.pending for s in result.syncs) > len(result.pending_clean)
+    assert result.synced == result.clean  # counts and content checksum (current state)
+    assert result.pending_synced == result.pending_clean
+    assert result.first_seen_later == 0
