@@ -199,9 +199,9 @@ class ChangingSource:
             if f.updatable and old and k > 0:
                 updates = [_changed(r, self.rng) for r in self.rng.sample(old, len(old) // 50 + 1)]
             if (marker := f.mapping.deleted) and old and k > 0 and not _aggregated(f.mapping):
-                tombstones = [{**r, marker.column: marker.values[0]}
-                              for r in self.rng.sample(old, len(old) // 100 + 1)
-                              if not self._referenced(f, r)]  # fmt: skip
+                alone = [r for r in old if not self._referenced(f, r)]
+                picked = self.rng.sample(alone, min(len(alone), len(old) // 100 + 1))
+                tombstones = [{**r, marker.column: marker.values[0]} for r in picked]
                 f.columns += [marker.column] if marker.column not in f.columns else []
             updates += tombstones
             copies = self.rng.sample(old, min(len(old), 2)) + self.rng.sample(new, min(len(new), 2))
