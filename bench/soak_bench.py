@@ -2,7 +2,7 @@
 random points; the final graph must equal a clean load of the final source.
 
     python -m bench --only soak --scale small      # the bench database, a table in RESULTS.md
-    python bench/soak_bench.py --scale small --steps 20 --loader-kills 3 --neo4j-kills 2
+    python -m bench.soak_bench --scale tiny               # the same, printed only
 
 A :class:`ChangingSource` releases a generated marketplace (``graphkit synth``) over
 ``steps``: each step appends rows (in shuffled key and watermark order, so a review often
@@ -24,6 +24,7 @@ import fnmatch
 import json
 import os
 import random
+import shutil
 import signal
 import subprocess
 import sys
@@ -38,7 +39,7 @@ from typing import Any
 import pyarrow as pa
 import pyarrow.parquet as pq
 
-from bench.common import Row, table
+from bench.common import Row, bench_env, bench_server, fresh_database, table
 from graphkit import ingest
 from graphkit.db import Database
 from graphkit.graphmodel import DELETED_AT, VALID_TO
@@ -493,18 +494,13 @@ def soak(market: Path, work: Path, db: Database, server: ManagedServer, *, steps
 def section(scale: str, seed: int, work: Path) -> list[Row]:
     """``python -m bench --only soak``: at ``tiny`` or ``small`` (larger scales soak
     ``small``), on the bench's own Neo4j, which it wipes."""
-    from bench.common import bench_env, bench_server, fresh_database
-
     scale = scale if scale in ("tiny", "small") else "small"
     market = work / f"soak-market-{scale}-{seed}"
     if not (market / "feeds").is_dir():
         subprocess.run([sys.executable, "-m", "graphkit", "synth", "--scale", scale, "--seed",
                         str(seed), "--out", str(market)], check=True, env=bench_env())  # fmt: skip
     soaked = work / f"soak-{scale}-{seed}"
-    if soaked.exists():
-        import shutil
-
-        shutil.rmtree(soaked)
+    shutil.rmtree(soaked, ignore_errors=True)
     soaked.mkdir(parents=True)
     with fresh_database() as db:
         result = soak(market / "feeds", soaked, db, bench_server(), seed=seed,
