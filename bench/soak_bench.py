@@ -2,7 +2,7 @@
 random points; the final graph must equal a clean load of the final source.
 
     python -m bench --only soak --scale small      # the bench database, a table in RESULTS.md
-    python -m bench.soak_bench --scale tiny               # the same, printed only
+    python -m bench.soak_bench --scale tiny        # the same, printed only
 
 A :class:`ChangingSource` releases a generated marketplace (``graphkit synth``) over
 ``steps``: each step appends rows (in shuffled key and watermark order, so a review often
