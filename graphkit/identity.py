@@ -8,7 +8,8 @@ Normalisation rules (two spellings of one identifier must give one hash):
 - **phone**: parsed with ``phonenumbers`` using the row's country as the region
   (so ``0044 ...``, ``(020) ...`` and ``+44 ...`` agree), must be a valid number, E.164.
 - **address**: uppercase, punctuation to spaces, whitespace collapsed, common abbreviations
-  expanded (``ST`` -> ``STREET``, ``RD`` -> ``ROAD`` ...), the postcode's inner space removed.
+  expanded (``ST`` -> ``STREET``, ``RD`` -> ``ROAD`` ...), the postcode's inner space removed;
+  hint ``country``: the ISO code the address ends with, else the row's country.
 - **ip**: ``ipaddress`` canonical text (v6 compressed, lowercase).
 - **card**: digits only, 12-19 digits, Luhn-valid; hints ``last4`` and ``bin`` (first 6).
 - **iban**: spaces removed, uppercase, ISO 13616 mod-97 check; hint ``country``.
@@ -124,6 +125,18 @@ def normalise_address(raw: str) -> str:
     if not words:
         raise InvalidIdentifier("empty address")
     return " ".join(words)
+
+
+def address_country(address: str) -> str | None:
+    """The ISO 3166 alpha-2 country a normalised address ends with, or None.
+
+    >>> address_country("12 HIGH STREET LONDON SW1A1AA GB"), address_country("1 MAIN ST 94107")
+    ('GB', None)
+    """
+    last = address.rsplit(" ", 1)[-1]
+    if len(last) == 2 and last.isalpha() and pycountry.countries.get(alpha_2=last):
+        return last
+    return None
 
 
 def postcode_prefix(address: str) -> str | None:
@@ -267,10 +280,12 @@ class Hasher:
         return {"hash": self.hash("phone", e164), "country_code": str(number.country_code)}
 
     def address(self, raw: str, country: str | None = None) -> dict[str, Any]:
+        """The hash and hints; ``country`` (the row's) only when the address names none: an
+        address shared by accounts of several countries gets one country whoever wrote last."""
         address = normalise_address(raw)
         return {
             "hash": self.hash("address", address),
-            "country": (country or "").upper() or None,
+            "country": address_country(address) or (country or "").upper() or None,
             "postcode_prefix": postcode_prefix(address),
         }
 

@@ -111,3 +111,14 @@ def test_columnar_batch_skips_rows_at_or_before_the_watermark_without_losing_oth
     assert [r["review_id"] for r in batch.rows] == ["RV1"]
     assert batch.locators == ["reviews.parquet:11"]
     assert [(b.locator, b.field) for b in batch.bad] == [("reviews.parquet:13", "ts")]
+
+
+def test_an_address_shared_across_countries_gets_the_country_it_names():
+    """Found by the soak: the Address node's country was the row's, so an address that
+    sellers of two countries share took the country of whichever was loaded last (a sync and
+    a clean load disagreed)."""
+    hasher = Hasher(DEMO_KEY)
+    london = "169 High Street, London SW1A 1AA, GB"
+    assert hasher.address(london, "DE") == hasher.address(london, "GB")
+    assert hasher.address(london, "DE")["country"] == "GB"
+    assert hasher.address("1 Main St 94107", "us")["country"] == "US"  # names none: the row's
