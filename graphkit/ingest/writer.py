@@ -30,7 +30,7 @@ row's watermark), never by deleting them; a relationship written again is curren
 >>> for line in cypher.splitlines():
 ...     print(line[:72].rstrip())
 UNWIND $rows AS row
-WITH row {.*, `ts`: datetime({epochSeconds: row.`ts`[0], nanosecond: row
+WITH row {.*, `ts`: CASE WHEN row.`ts` IS NULL THEN null ELSE datetime({
 MATCH (`reviewer`:`Reviewer` {`reviewer_id`: row.`reviewer_id`})
 MATCH (`product`:`Product` {`product_id`: row.`product_id`})
 CALL (row, `reviewer`, `product`) { MATCH (a)-[moved:`REVIEWED` {`review
@@ -350,10 +350,9 @@ def _used_columns(mapping: Mapping) -> list[str]:
 
 
 def _temporal(mapping: Mapping, column: str) -> str:
-    """Rebuild a datetime column sent as ``[seconds, nanos]``."""
+    """Rebuild a datetime column sent as ``[seconds, nanos]`` (null stays null: a tombstone
+    row carries only its key, version and marker, even where the column is required)."""
     value = f"datetime({{epochSeconds: {ref(column)}[0], nanosecond: {ref(column)}[1]}})"
-    if mapping.columns[column].required:
-        return f"{q(column)}: {value}"
     return f"{q(column)}: CASE WHEN {ref(column)} IS NULL THEN null ELSE {value} END"
 
 
@@ -380,8 +379,9 @@ def compile_statement(mapping: Mapping) -> Statement:
     if write[-1].endswith(" }") and " RETURN " in write[-1]:  # nor with a returning CALL
         write.append("FINISH")
     stored = _stored(mapping)
+    head = lines[: len(check)]  # a tombstone looks up no referenced node (it names none)
     extra = {"partitioned": _history(mapping), "deleted": mapping.deleted,
-             "tombstone": _tombstone(mapping, lines[:])}  # fmt: skip
+             "tombstone": _tombstone(mapping, head)}  # fmt: skip
     if not checked and not stored:
         return Statement("\n".join(lines + write), "", params, [], columns, temporal, **extra)
     check += [_match_node(a, mapping.nodes[a], params, optional=True) for a in checked]
