@@ -9,7 +9,8 @@ parameters, so they load verbatim. Unknown columns are ignored with one warning 
 in one run with identical values is skipped; with different values the newest watermark wins
 whatever the read order (an older version is skipped, a newer one written over it; both are
 counted as ``superseded``), and two versions with one watermark but different values are
-quarantined (nothing says which is current).
+quarantined (nothing says which is current). A tombstone (the mapping's ``deleted`` marker)
+needs only its key, watermark and marker: its other columns are left empty, unchecked.
 
 Columnar batches (Parquet) are checked per column with pyarrow compute; only rows that a
 vectorised check cannot vouch for (a rule broken, surrounding spaces, non-ASCII text, a

@@ -13,8 +13,10 @@ from pathlib import Path
 import feedgen
 import pytest
 
+from graphkit import packs
 from graphkit.identity import DEMO_KEY, Hasher
 from graphkit.ingest import Options, checksum, counts, run
+from graphkit.packs.output import records
 
 pytestmark = pytest.mark.integration
 HASHER = Hasher(DEMO_KEY)
@@ -34,6 +36,11 @@ def links(db, seller_id: str, rel_type: str) -> list[dict]:
         "r.valid_from AS valid_from, r.valid_to AS valid_to ORDER BY end",
         {"id": seller_id, "type": rel_type},
     )
+
+
+def rotations(db, window_days: int) -> list[tuple]:
+    rows = records(packs.run("identity.rotation", db, window_days=window_days))
+    return [(r["account_id"], r["trigger"], r["linked_account"]) for r in rows]
 
 
 def native(value):
@@ -60,6 +67,11 @@ def test_a_rotated_email_stays_as_history_and_a_return_reopens_the_link(db, tmp_
         "(:Seller {seller_id: 'S000009'}) RETURN old.valid_to IS NULL AS a, r.valid_to IS NULL AS b"
     )
     assert shared == [{"a": False, "b": True}]
+    # identity.rotation: the two had shared the email for months (and S000009 was closed
+    # months before): a rotation so long after is no finding at 30 days; at 200 days it is.
+    assert rotations(db, 30) == []
+    assert rotations(db, 200) == [("S000000", "closure", "S000009"),
+                                  ("S000000", "shared", "S000009")]  # fmt: skip
     back = dict(s0, updated_at=JULY.isoformat())  # the old email again: the same link reopens
     feedgen.write({"sellers": [*data["sellers"][1:], back]}, src)
     load(db, src, tmp_path, incremental=True)
