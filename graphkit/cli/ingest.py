@@ -9,7 +9,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from graphkit.cli.app import app, console, feed_progress, friendly_errors, out
+from graphkit.cli.app import (
+    app,
+    console,
+    dsn_without_password,
+    feed_progress,
+    friendly_errors,
+    out,
+)
 from graphkit.config import load_settings
 from graphkit.db import Database
 from graphkit.identity import Hasher
@@ -31,7 +38,8 @@ DSN = typer.Option(
     None,
     "--dsn",
     envvar="GRAPHKIT_PG_DSN",
-    help="PostgreSQL DSN (never logged).",
+    help="PostgreSQL DSN (never logged); with a password, set GRAPHKIT_PG_DSN instead.",
+    callback=dsn_without_password,
     show_default=False,
 )
 MAPPINGS = typer.Option(
