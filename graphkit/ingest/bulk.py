@@ -44,7 +44,7 @@ from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_o
 from graphkit.ingest.quarantine import Quarantine, remember, remembered
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress, select_feeds
-from graphkit.ingest.transform import Batch, Transformer
+from graphkit.ingest.transform import Bad, Batch, Transformer, field_value
 from graphkit.ingest.writer import compile_statement, entity, q, version
 from graphkit.server import ManagedServer
 
@@ -54,12 +54,6 @@ End = tuple[str, Any]  # (label, key value)
 
 class BulkError(GraphkitError):
     """The bulk import cannot run here (database not empty, no managed server)."""
-
-
-def _get(row: dict[str, Any], ref: str) -> Any:
-    column, _, field = ref.partition(".")
-    value = row.get(column)
-    return value.get(field) if field and isinstance(value, dict) else value
 
 
 def _cell(value: Any) -> str:
@@ -96,7 +90,7 @@ class Graph:
             ends[alias], keyed = None, False
             for case in cases[alias]:  # match: the first case whose node exists
                 (prop, ref), *_ = case.key.items()
-                key = _get(row, ref)
+                key = field_value(row, ref)
                 self.keys[case.label] = prop
                 keyed = keyed or key is not None
                 if node.mode == "match" and key is not None and key in self.nodes[case.label]:
@@ -108,7 +102,7 @@ class Graph:
             return missing
         for alias, node in m.nodes.items():
             (case,) = cases[alias] if node.mode == "merge" else [None]  # type: ignore[list-item]
-            key = _get(row, next(iter(case.key.values()))) if case else None
+            key = field_value(row, next(iter(case.key.values()))) if case else None
             if case and key is not None:
                 label = case.label
                 props = self.nodes[label].setdefault(key, {})
@@ -116,7 +110,7 @@ class Graph:
                 if entity(m) == ("node", alias):
                     refs["watermark"] = m.watermark  # type: ignore[assignment]
                 for p, ref in refs.items():
-                    props[p] = _get(row, ref)
+                    props[p] = field_value(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
                 props.update(lastupdated=tag, source=m.feed)
                 ends[alias] = (label, key)
@@ -139,8 +133,8 @@ class Graph:
     ) -> None:
         if rel.key:
             (kp, kref), *_ = rel.key.items()
-            values = {kp: _get(row, kref)} | {
-                p: _get(row, spec.value) for p, spec in rel.props.items()
+            values = {kp: field_value(row, kref)} | {
+                p: field_value(row, spec.value) for p, spec in rel.props.items()
             }
             if entity(m) == ("rel", i):
                 values["watermark"] = row[m.watermark]
@@ -150,10 +144,10 @@ class Graph:
         fresh = True
         if rel.events:
             ids = props.setdefault(rel.events.list, [])
-            event = _get(row, rel.events.id)
+            event = field_value(row, rel.events.id)
             fresh = event not in ids
         for p, spec in rel.props.items():
-            value, old = _get(row, spec.value), props.get(p)
+            value, old = field_value(row, spec.value), props.get(p)
             self.types[(rel.type, p)] = "float" if spec.agg == "sum" else m.ref_type(spec.value)
             if spec.agg == "set":
                 props[p] = value
@@ -273,22 +267,30 @@ class Graph:
 
 
 Vouched = tuple[pa.RecordBatch, list[int], Any]  # Arrow rows, their record numbers, the chunk
-Transformed = Iterator[tuple[Batch, Vouched]]
+Known = list[dict[str, Any]]  # the bad rows' digests (:func:`remembered`), no raw value
+Transformed = Iterator[tuple[Batch, Vouched, Known]]
 
 
-def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
+def _transformed(options: Options, hasher: Hasher, m: Mapping, run_id: str) -> Transformed:
     """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
-    columnar chunk keeps most rows as Arrow (see :func:`streams_only`)."""
+    columnar chunk keeps most rows as Arrow (see :func:`streams_only`). Bad rows go to the
+    run's quarantine file here, as they are found: the batch keeps their locator, field and
+    reason only (their raw records may hold PII), and their digests come alongside."""
     source = _source(options, m)
     transformer, fast = Transformer(m, hasher, mtimes=source.mtimes), streams_only(m)
+    quarantine = Quarantine(options.quarantine_dir, m.feed, run_id)
     for chunk in chunks(source, 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
             batch, table, numbers = transformer.columnar(chunk)
             if batch.replaced:  # as the Bolt path: of two versions in one batch, the newer
                 table, numbers = _newest(m, batch, table, numbers)
-            yield batch, (table, numbers, chunk)
+            arrow: Vouched = (table, numbers, chunk)
         else:
-            yield transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+            batch, arrow = transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+        quarantine.write(batch.bad)
+        known = [remembered(hasher, b) for b in batch.bad]
+        batch.bad = [Bad(b.locator, b.field, b.reason, None) for b in batch.bad]
+        yield batch, arrow, known
 
 
 def _newest(
@@ -307,19 +309,20 @@ def _source(options: Options, m: Mapping) -> Source:
                        dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
 
 
-def _spool(options: Options, hasher: Hasher, feed: str, path: Path) -> Path:
+def _spool(options: Options, hasher: Hasher, feed: str, path: Path, run_id: str) -> Path:
     """In a worker process: transform the whole feed into ``path`` (0600), one pickle per
     chunk. Only transformed rows (identifiers hashed) travel: the raw records are dropped,
-    except those of bad rows, which are bound for the quarantine."""
+    bad rows' too (the worker writes them to the quarantine, the one place raw rows go)."""
     m = load_mappings(options.mappings_dir)[feed]
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-        for batch, (table, numbers, chunk) in _transformed(options, hasher, m):
+        for batch, (table, numbers, chunk), known in _transformed(options, hasher, m, run_id):
             batch.raws = []
             if isinstance(chunk, Columns):  # its locators only, not its raw values
                 chunk = Columns(chunk.file, chunk.first, chunk.data.slice(0, 0))
             else:
                 chunk = None
-            pickle.dump((batch, (table, numbers, chunk)), out, protocol=pickle.HIGHEST_PROTOCOL)
+            spooled = (batch, (table, numbers, chunk), known)
+            pickle.dump(spooled, out, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
@@ -332,19 +335,22 @@ def _unspool(path: Path) -> Transformed:
 
 @contextmanager
 def _transforms(
-    options: Options, hasher: Hasher, mappings: dict[str, Mapping], order: list[str], work: Path
+    options: Options, hasher: Hasher, mappings: dict[str, Mapping], order: list[str], work: Path,
+    tag: int,
 ) -> Iterator[Callable[[str], Transformed]]:
-    """``transformed(feed)``: the feed's transformed chunks. With ``options.jobs`` > 1 every
+    """``transformed(feed)``: the feed's transformed chunks, its bad rows quarantined under
+    run ``<feed>-<tag>`` (:func:`_transformed`). With ``options.jobs`` > 1 every
     feed is transformed ahead in worker processes (spooled to ``work``), in load order, while
     this process adds the finished ones to the graph: the transform is most of the CPU.
     Workers are spawned, not forked: this process holds driver threads and sockets."""
     if options.jobs <= 1:
-        yield lambda feed: _transformed(options, hasher, mappings[feed])
+        yield lambda feed: _transformed(options, hasher, mappings[feed], f"{feed}-{tag}")
         return
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(options.jobs, mp_context=spawn) as pool:
         spools = {
-            feed: pool.submit(_spool, options, hasher, feed, work / f"{feed}.spool")
+            feed: pool.submit(_spool, options, hasher, feed, work / f"{feed}.spool",
+                              f"{feed}-{tag}")  # fmt: skip
             for feed in order
         }
         try:
@@ -501,21 +507,21 @@ def bulk_load(
             parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
             feeds, missing = select_feeds(mappings, options, feeds)
             order = [f for level in load_order(mappings, feeds) for f in level]
-            with _transforms(options, hasher, mappings, order, work) as transformed:
+            with _transforms(options, hasher, mappings, order, work, tag) as transformed:
                 for feed in order:
                     m, started = mappings[feed], time.monotonic()
                     run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
                     quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
                     total = _source(options, m).total if progress else None
                     dropped: Counter[str] = Counter()
-                    for batch, arrow in transformed(feed):
+                    for batch, arrow, digests in transformed(feed):
                         waiting = _apply(graph, m, batch, arrow, tag)
                         parked[feed] += waiting
                         if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
                             run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
-                        quarantine.write(batch.bad)
+                        quarantine.count(batch.bad)  # written as transformed
                         dropped.update(batch.dropped)
-                        known[feed] += [remembered(hasher, b) for b in batch.bad]
+                        known[feed] += digests
                         run.rows_read += batch.read
                         run.rows_skipped += batch.skipped
                         run.rows_superseded += batch.superseded
@@ -576,7 +582,7 @@ def bulk_load(
                      "bad": run.rows_quarantined, "skipped": run.rows_skipped},
                 )  # fmt: skip
                 checkpoint.finish(db, run, result.status)
-    finally:  # the spools hold bad rows' raw records: never left behind, even on failure
+    finally:  # the spools and import files hold hashes only; never left behind either
         if keep_files is None:
             shutil.rmtree(work, ignore_errors=True)
     return [FeedResult(feed, "", "skipped") for feed in missing] + results
