@@ -17,7 +17,10 @@ def synth(
     seed: int = typer.Option(7, "--seed", min=0, help="Same seed, byte-identical output."),
     out_dir: Path = typer.Option(..., "--out", help="Directory for feeds/ and truth/."),
     to_postgres: str = typer.Option(
-        None, "--to-postgres", envvar="GRAPHKIT_SYNTH_DSN", callback=dsn_without_password,
+        None,
+        "--to-postgres",
+        envvar="GRAPHKIT_SYNTH_DSN",
+        callback=dsn_without_password,
         help="Also write schema `marketplace` to this PostgreSQL DSN (with a password: set "
         "GRAPHKIT_SYNTH_DSN instead).",
     ),

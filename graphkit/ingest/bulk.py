@@ -335,7 +335,11 @@ def _unspool(path: Path) -> Transformed:
 
 @contextmanager
 def _transforms(
-    options: Options, hasher: Hasher, mappings: dict[str, Mapping], order: list[str], work: Path,
+    options: Options,
+    hasher: Hasher,
+    mappings: dict[str, Mapping],
+    order: list[str],
+    work: Path,
     tag: int,
 ) -> Iterator[Callable[[str], Transformed]]:
     """``transformed(feed)``: the feed's transformed chunks, its bad rows quarantined under
@@ -349,8 +353,9 @@ def _transforms(
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(options.jobs, mp_context=spawn) as pool:
         spools = {
-            feed: pool.submit(_spool, options, hasher, feed, work / f"{feed}.spool",
-                              f"{feed}-{tag}")  # fmt: skip
+            feed: pool.submit(
+                _spool, options, hasher, feed, work / f"{feed}.spool", f"{feed}-{tag}"
+            )  # fmt: skip
             for feed in order
         }
         try:

@@ -71,8 +71,8 @@ def test_a_register_hashed_under_another_key_is_refused(db: Database, tmp_path) 
     feeds = feedgen.write(feedgen.rows(), tmp_path / "feeds")
     run(db, Options(feeds_dir=feeds, quarantine_dir=tmp_path / "q"), HASHER)
     register = tmp_path / "benign.yaml"
-    register.write_text('version: "v1"\nentries:\n'
-                        '  - {kind: phone, value: "+44 20 7946 0958", reason: call-centre}\n')  # fmt: skip
+    entry = '{kind: phone, value: "+44 20 7946 0958", reason: call-centre}'
+    register.write_text(f'version: "v1"\nentries:\n  - {entry}\n')
     other = CliRunner().invoke(app, ["benign", "apply", str(register), "--demo-key"])
     assert other.exit_code == 2, other.output
     assert "another hash key" in other.output

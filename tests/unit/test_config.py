@@ -68,9 +68,11 @@ def test_a_dsn_with_a_password_is_refused_on_the_command_line(tmp_path):
     from graphkit.cli import app
 
     secret = "postgresql://loader:s3cret@127.0.0.1:1/marketplace"
-    for args in (["sync", "--from", "postgres", "--dsn", secret],
-                 ["load", "--from", "postgres", "--dsn", "host=h password=s3cret dbname=m"],
-                 ["synth", "--scale", "tiny", "--out", str(tmp_path), "--to-postgres", secret]):  # fmt: skip
+    for args in (
+        ["sync", "--from", "postgres", "--dsn", secret],
+        ["load", "--from", "postgres", "--dsn", "host=h password=s3cret dbname=m"],
+        ["synth", "--scale", "tiny", "--out", str(tmp_path), "--to-postgres", secret],
+    ):
         result = CliRunner().invoke(app, args)
         assert result.exit_code == 2, result.output
         assert "GRAPHKIT_" in result.output and "s3cret" not in result.output
