@@ -33,7 +33,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from graphkit import schema
+from graphkit import erasure, schema
 from graphkit.config import Settings, load_settings
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
@@ -222,6 +222,13 @@ class Graph:
             f.write(out.getvalue().decode())
         return missing
 
+    def add_nodes(self, label: str, key: str, nodes: list[dict], types: dict[str, str]) -> None:
+        """Import ``nodes`` (property dicts, ``key`` unique) as they are, e.g. records to keep."""
+        self.keys[label] = key
+        for props in nodes:
+            self.nodes[label][props[key]] = {p: v for p, v in props.items() if p != key}
+        self.types |= {(label, p): kind for p, kind in types.items()}
+
     def _header(self, name: str, header: list[str]) -> None:
         with (self.dir / f"{name}.header.csv").open("w", newline="") as f:
             csv.writer(f).writerow(header)
@@ -271,13 +278,17 @@ Known = list[dict[str, Any]]  # the bad rows' digests (:func:`remembered`), no r
 Transformed = Iterator[tuple[Batch, Vouched, Known]]
 
 
-def _transformed(options: Options, hasher: Hasher, m: Mapping, run_id: str) -> Transformed:
+def _transformed(
+    options: Options, hasher: Hasher, m: Mapping, run_id: str, erased: erasure.Erased
+) -> Transformed:
     """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
     columnar chunk keeps most rows as Arrow (see :func:`streams_only`). Bad rows go to the
     run's quarantine file here, as they are found: the batch keeps their locator, field and
-    reason only (their raw records may hold PII), and their digests come alongside."""
+    reason only (their raw records may hold PII), and their digests come alongside.
+    Identifier values of ``erased`` accounts are left out (the batch counts them)."""
     source = _source(options, m)
-    transformer, fast = Transformer(m, hasher, mtimes=source.mtimes), streams_only(m)
+    transformer = Transformer(m, hasher, mtimes=source.mtimes, erased=erased)
+    fast = streams_only(m) and not erased.links(m)
     quarantine = Quarantine(options.quarantine_dir, m.feed, run_id)
     for chunk in chunks(source, 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
@@ -309,13 +320,16 @@ def _source(options: Options, m: Mapping) -> Source:
                        dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
 
 
-def _spool(options: Options, hasher: Hasher, feed: str, path: Path, run_id: str) -> Path:
+def _spool(
+    options: Options, hasher: Hasher, feed: str, path: Path, run_id: str, erased: erasure.Erased
+) -> Path:
     """In a worker process: transform the whole feed into ``path`` (0600), one pickle per
     chunk. Only transformed rows (identifiers hashed) travel: the raw records are dropped,
     bad rows' too (the worker writes them to the quarantine, the one place raw rows go)."""
     m = load_mappings(options.mappings_dir)[feed]
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-        for batch, (table, numbers, chunk), known in _transformed(options, hasher, m, run_id):
+        transformed = _transformed(options, hasher, m, run_id, erased)
+        for batch, (table, numbers, chunk), known in transformed:
             batch.raws = []
             if isinstance(chunk, Columns):  # its locators only, not its raw values
                 chunk = Columns(chunk.file, chunk.first, chunk.data.slice(0, 0))
@@ -341,6 +355,7 @@ def _transforms(
     order: list[str],
     work: Path,
     tag: int,
+    erased: erasure.Erased,
 ) -> Iterator[Callable[[str], Transformed]]:
     """``transformed(feed)``: the feed's transformed chunks, its bad rows quarantined under
     run ``<feed>-<tag>`` (:func:`_transformed`). With ``options.jobs`` > 1 every
@@ -348,14 +363,14 @@ def _transforms(
     this process adds the finished ones to the graph: the transform is most of the CPU.
     Workers are spawned, not forked: this process holds driver threads and sockets."""
     if options.jobs <= 1:
-        yield lambda feed: _transformed(options, hasher, mappings[feed], f"{feed}-{tag}")
+        yield lambda feed: _transformed(options, hasher, mappings[feed], f"{feed}-{tag}", erased)
         return
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(options.jobs, mp_context=spawn) as pool:
         spools = {
             feed: pool.submit(
-                _spool, options, hasher, feed, work / f"{feed}.spool", f"{feed}-{tag}"
-            )  # fmt: skip
+                _spool, options, hasher, feed, work / f"{feed}.spool", f"{feed}-{tag}", erased
+            )
             for feed in order
         }
         try:
@@ -421,13 +436,16 @@ def _text_cells(values: pa.Array) -> pa.Array:
 @contextmanager
 def _leases(settings: Settings, feeds: list[str], wait: float) -> Iterator[Callable[..., None]]:
     """Hold every feed's lease (:mod:`lease`) while the import is prepared, so no sync writes
-    meanwhile; yield ``refuse_unless_empty(message, hint)``. The import replaces the
-    database, leases included; on a failure they are released."""
+    meanwhile; yield ``refuse_unless_empty(message, hint)``: the database may hold leases and
+    erasure records (:mod:`graphkit.erasure`), nothing else. The import replaces the
+    database, leases included (the caller writes the erasure records back); on a failure
+    the leases are released."""
     holder, taken = lease.holder_id(), []
 
     def refuse_unless_empty(message: str, hint: str) -> None:
         with Database(settings) as db:
-            if db.read("MATCH (n) WHERE NOT n:Lease RETURN count(n) > 0 AS used")[0]["used"]:
+            data = "MATCH (n) WHERE NOT (n:Lease OR n:Erasure) RETURN count(n) > 0 AS used"
+            if db.read(data)[0]["used"]:
                 raise BulkError(message, hint=hint)
 
     try:
@@ -506,19 +524,24 @@ def bulk_load(
                 "use `graphkit load` (Bolt) or `graphkit neo4j reset` first",
             )
             graph = Graph(work)
+            with Database(settings) as db:  # imported again with the data, in one step
+                kept = erasure.records(db)
+            graph.add_nodes("Erasure", "erasure_id", kept, erasure.RECORD)
+            erased = erasure.Erased.of(kept)
             results, runs = [], []
             replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
             known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
             parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
             feeds, missing = select_feeds(mappings, options, feeds)
             order = [f for level in load_order(mappings, feeds) for f in level]
-            with _transforms(options, hasher, mappings, order, work, tag) as transformed:
+            with _transforms(options, hasher, mappings, order, work, tag, erased) as transformed:
                 for feed in order:
                     m, started = mappings[feed], time.monotonic()
                     run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
                     quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
                     total = _source(options, m).total if progress else None
                     dropped: Counter[str] = Counter()
+                    emptied = 0
                     for batch, arrow, digests in transformed(feed):
                         waiting = _apply(graph, m, batch, arrow, tag)
                         parked[feed] += waiting
@@ -526,6 +549,7 @@ def bulk_load(
                             run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
                         quarantine.count(batch.bad)  # written as transformed
                         dropped.update(batch.dropped)
+                        emptied += batch.erased
                         known[feed] += digests
                         run.rows_read += batch.read
                         run.rows_skipped += batch.skipped
@@ -541,7 +565,7 @@ def bulk_load(
                         seconds=time.monotonic() - started,
                         reasons=dict(quarantine.reasons),
                         quarantine_file=quarantine.path if quarantine.reasons else None,
-                        dropped=dict(dropped),
+                        dropped=dict(dropped), erased=emptied,
                     )  # fmt: skip
                     if result.bad_ratio > options.max_bad_ratio:
                         result.status = "over_budget"

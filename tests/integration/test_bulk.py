@@ -97,6 +97,7 @@ def test_bulk_holds_the_feed_leases_and_refuses_if_anything_wrote_meanwhile(db, 
 
 
 def test_bad_rows_raw_pii_goes_to_the_quarantine_never_to_the_spool(tmp_path):
+    from graphkit.erasure import Erased
     from graphkit.ingest.bulk import _spool
 
     data = feedgen.rows()
@@ -108,7 +109,7 @@ def test_bad_rows_raw_pii_goes_to_the_quarantine_never_to_the_spool(tmp_path):
     options = Options(feeds_dir=feedgen.write(data, tmp_path / "feeds"),
                       quarantine_dir=tmp_path / "q")  # fmt: skip
     for feed, raw in (("sellers", email), ("payments", card)):
-        spool = _spool(options, HASHER, feed, tmp_path / f"{feed}.spool", f"{feed}-1")
+        spool = _spool(options, HASHER, feed, tmp_path / f"{feed}.spool", f"{feed}-1", Erased())
         assert spool.stat().st_mode & 0o777 == 0o600
         content = spool.read_bytes()
         assert raw.encode() not in content and raw.split("+")[0].encode() not in content

@@ -1,0 +1,110 @@
+"""Issue 14: erasure of an account's PII-derived links, and hash key rotation (live Neo4j)."""
+
+from __future__ import annotations
+
+import feedgen
+import pytest
+from typer.testing import CliRunner
+
+from graphkit.cli import app
+from graphkit.graphmodel import IDENTIFIERS
+from graphkit.identity import DEMO_KEY, Hasher
+from graphkit.ingest import Options, checksum, run
+from graphkit.ingest.bulk import bulk_load
+
+pytestmark = pytest.mark.integration
+HASHER = Hasher(DEMO_KEY)
+ACCOUNT = "shop:42"  # a source's own id form (a colon in it, nothing like the generator's)
+LINKS = "|".join(i.rel_type for i in IDENTIFIERS.values())
+
+
+def with_account(data: dict[str, list[dict]], when: str) -> dict[str, list[dict]]:
+    """``data`` plus the seller ACCOUNT: its own email, address, device and card, and a
+    phone and an IP it shares with other accounts."""
+    seller = {**data["sellers"][1], "seller_id": ACCOUNT, "email": "Erase.Me+x@Example.org",
+              "address": "1 Erase Lane, Leeds LS2 7EE, GB", "updated_at": when}  # fmt: skip
+    login = {**data["logins"][0], "event_id": f"L-{when}", "account_type": "seller",
+             "account_id": ACCOUNT, "device_fingerprint": "dev-erase-me", "ip": "81.2.69.160",
+             "updated_at": when}  # fmt: skip
+    payment = {**data["payments"][0], "payment_id": f"PM-{when}", "account_type": "seller",
+               "account_id": ACCOUNT, "method": "card", "card_number": "4000 0566 5566 5556",
+               "iban": "", "updated_at": when}  # fmt: skip
+    return {"sellers": [seller], "logins": [login], "payments": [payment]}
+
+
+def links(db) -> list[str]:
+    return [row["type"] for row in db.read(
+        f"MATCH (:Seller {{seller_id: $id}})-[r:{LINKS}]->() RETURN type(r) AS type",
+        {"id": ACCOUNT},
+    )]  # fmt: skip
+
+
+def options(feeds, tmp_path) -> Options:
+    return Options(feeds_dir=feeds, quarantine_dir=tmp_path / "q")
+
+
+def test_erase_removes_links_and_lonely_identifiers_and_later_loads_keep_them_out(db, tmp_path):
+    data = feedgen.rows()
+    for feed, rows in with_account(data, "2024-01-01T00:00:00Z").items():
+        data[feed] += rows
+    feeds = feedgen.write(data, tmp_path / "feeds")
+    run(db, options(feeds, tmp_path), HASHER)
+    assert sorted(links(db)) == sorted(
+        ["HAS_EMAIL", "HAS_PHONE", "REGISTERED_AT", "USED_DEVICE", "LOGGED_IN_FROM", "PAID_WITH"]
+    )
+    # a retired (history) link: erasure deletes it too
+    db.write(
+        "MATCH (s:Seller {seller_id: $id}) CREATE (s)-[:HAS_EMAIL {valid_from: datetime(), "
+        "valid_to: datetime()}]->(:Email {hash: 'an-older-email'})",
+        {"id": ACCOUNT},
+    )
+    before = checksum(db)
+    args = ["erase", ACCOUNT, "--kind", "seller", "--reason", "request 2291", "--by", "dpo"]
+    dry = CliRunner().invoke(app, [*args, "--dry-run"])
+    assert dry.exit_code == 0, dry.output
+    assert "dry run" in dry.output and ACCOUNT in dry.output
+    assert checksum(db) == before
+    unknown = CliRunner().invoke(
+        app, ["erase", "seller:no-such-shop", f"seller:{ACCOUNT}", "--reason", "x"]
+    )
+    assert unknown.exit_code == 2 and "no-such-shop" in unknown.output
+    assert checksum(db) == before  # nothing erased
+
+    done = CliRunner().invoke(app, args)
+    assert done.exit_code == 0, done.output
+    assert links(db) == []
+    erasures = db.read("MATCH (e:Erasure) RETURN properties(e) AS e")
+    assert len(erasures) == 1
+    record = erasures[0]["e"]
+    assert (record["account_kind"], record["account_key"], record["by"], record["reason"]) == (
+        "seller", ACCOUNT, "dpo", "request 2291")  # fmt: skip
+    assert (record["links"], record["identifiers"]) == (7, 5)  # shared phone and IP stay
+    assert not any("@" in str(v) or "Erase" in str(v) for v in record.values())
+    gone = db.read(
+        "MATCH (n) WHERE n:Device AND n.device_id = 'dev-erase-me' OR n:Email AND n.domain = "
+        "'example.org' AND NOT (n)<--() OR n.last4 = '5556' RETURN count(n) AS n"
+    )
+    assert gone == [{"n": 0}]
+    shared = db.read("MATCH (:IP {ip: '81.2.69.160'})<-[:LOGGED_IN_FROM]-(a) RETURN count(a) AS n")
+    assert shared[0]["n"] > 0
+
+    # a full reload of the same sources, then a sync of newer rows: no link comes back
+    again = {r.feed: r for r in run(db, options(feeds, tmp_path), HASHER)}
+    assert links(db) == []
+    assert (again["sellers"].erased, again["logins"].erased, again["payments"].erased) == (
+        3, 2, 1)  # fmt: skip
+    newer = with_account(feedgen.rows(), "2030-01-01T00:00:00Z")
+    feedgen.write(newer, feeds, append=True)
+    synced = {r.feed: r for r in run(db, options(feeds, tmp_path), HASHER, incremental=True)}
+    assert synced["sellers"].written == 1 and synced["sellers"].erased == 3
+    assert links(db) == []
+
+    # load --bulk (a database holding only its erasure records): the records are imported
+    # with the data, and the erased account's identifiers stay out
+    db.run_autocommit("MATCH (n) WHERE NOT n:Erasure DETACH DELETE n")
+    bulk = {r.feed: r for r in bulk_load(options(feeds, tmp_path), HASHER, echo=lambda *_: None)}
+    assert (bulk["sellers"].erased, bulk["logins"].erased, bulk["payments"].erased) == (3, 4, 2)
+    assert db.read("MATCH (e:Erasure) RETURN e.account_key AS key") == [{"key": ACCOUNT}]
+    assert db.read("MATCH (s:Seller {seller_id: $id}) RETURN count(s) AS n", {"id": ACCOUNT}) == [
+        {"n": 1}]  # fmt: skip
+    assert links(db) == []
