@@ -3,15 +3,21 @@
 from __future__ import annotations
 
 import getpass
+from pathlib import Path
 
 import typer
 from rich.table import Table
 
-from graphkit.cli.app import app, friendly_errors, out
+from graphkit.cli.app import app, feed_progress, friendly_errors, out
+from graphkit.cli.ingest import BATCH, DSN, FEEDS_DIR, MAPPINGS, ORIGIN, WAIT, Origin
 from graphkit.config import load_settings
 from graphkit.db import Database
 from graphkit.erasure import erase as erase_accounts
 from graphkit.erasure import parse_accounts
+from graphkit.errors import ConfigError
+from graphkit.identity import Hasher
+from graphkit.ingest import Options
+from graphkit.ingest.rekey import rekey as rekey_graph
 
 
 @app.command()
@@ -45,3 +51,55 @@ def erase(
     for e in done:
         table.add_row(f"{e.kind}:{e.key}", f"{e.links:,}", f"{e.identifiers:,}")
     out.print(table)
+
+
+@app.command()
+@friendly_errors
+def rekey(
+    origin: Origin = ORIGIN,
+    feeds_dir: Path | None = FEEDS_DIR,
+    dsn: str | None = DSN,
+    mappings: Path = MAPPINGS,
+    batch_size: int = BATCH,
+    demo_key: bool = typer.Option(
+        False, "--demo-key", help="The graph's current key is the public demo key."
+    ),
+    wait: float = WAIT,
+) -> None:
+    """Rotate the hash key: move every stored hash from the current key (GRAPHKIT_HASH_KEY)
+    to the new one (GRAPHKIT_NEW_HASH_KEY), re-reading every feed's source with both keys.
+
+    Identifier nodes are renamed in place, so links and history stay. Loads wait (leases);
+    if interrupted, run it again. Then set GRAPHKIT_HASH_KEY to the new key: the old one is
+    refused from then on. See docs/loaders.md, "Rotating the hash key".
+
+    Example: `GRAPHKIT_NEW_HASH_KEY=... graphkit rekey --feeds-dir data/feeds`
+    """
+    settings = load_settings()
+    if settings.new_hash_key is None:
+        raise ConfigError(
+            "no new hash key configured",
+            hint="set GRAPHKIT_NEW_HASH_KEY (or [graphkit] new_hash_key) to the new key; "
+            "never on the command line",
+        )
+    old = Hasher.from_settings(settings, demo=demo_key)
+    new = Hasher(settings.new_hash_key.get_secret_value())
+    options = Options(origin=origin.value, feeds_dir=feeds_dir, dsn=dsn, mappings_dir=mappings,
+                      batch_size=batch_size, wait=wait)  # fmt: skip
+    with Database(settings) as db, feed_progress() as progress:
+        done = rekey_graph(db, options, old, new, progress=progress, echo=out.print)
+    out.print(
+        f"rekey done: {done.identifiers:,} identifiers and {done.digests:,} bad-row digests "
+        f"moved to key {new.fingerprint}; {done.pending:,} waiting rows rewritten"
+    )
+    if done.unmatched:
+        out.print(
+            f"{done.unmatched:,} identifiers are in no source any more: they keep their "
+            "old hash (their links stay)"
+        )
+    if done.benign_unmatched:
+        out.print(
+            f"{done.benign_unmatched:,} benign register entries match no source value: "
+            "apply the register again (`graphkit benign apply`) with the new key"
+        )
+    out.print("next: set GRAPHKIT_HASH_KEY to the new key and unset GRAPHKIT_NEW_HASH_KEY")

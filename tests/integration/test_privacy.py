@@ -108,3 +108,93 @@ def test_erase_removes_links_and_lonely_identifiers_and_later_loads_keep_them_ou
     assert db.read("MATCH (s:Seller {seller_id: $id}) RETURN count(s) AS n", {"id": ACCOUNT}) == [
         {"n": 1}]  # fmt: skip
     assert links(db) == []
+
+
+NEW = Hasher("a-rotated-key")
+
+
+def shared(db) -> list[tuple[str, list[str]]]:
+    """Each identifier as the accounts linked to it (no hash): what links the accounts."""
+    rows = db.read(
+        f"MATCH (a)-[:{LINKS}]->(i) WITH i, collect(DISTINCT coalesce(a.seller_id, "
+        "a.reviewer_id)) AS accounts RETURN labels(i)[0] AS label, accounts"
+    )
+    return sorted((row["label"], sorted(row["accounts"])) for row in rows)
+
+
+def stored_hashes(db) -> set[str]:
+    rows = db.read(
+        "MATCH (n) WHERE n:Email OR n:Phone OR n:Address OR n:PaymentInstrument "
+        "RETURN coalesce(n.hash, n.token) AS h UNION "
+        "MATCH (q:QuarantinedRow) RETURN q.digest AS h"
+    )
+    return {row["h"] for row in rows}
+
+
+def test_rekey_moves_every_hash_keeps_the_links_and_survives_interruptions(
+    db, tmp_path, monkeypatch
+):
+    from graphkit.benign import apply_register, parse_register
+    from graphkit.ingest import rekey as rekeying
+
+    data = feedgen.rows()
+    card = data["payments"][0]["card_number"]
+    data["sellers"].append({**data["sellers"][0], "seller_id": "bad", "status": "?"})
+    data["payments"].append({**data["payments"][0], "payment_id": "PM-waits",
+                             "account_id": "arrives-later"})  # fmt: skip
+    feeds = feedgen.write(data, tmp_path / "feeds")
+    run(db, options(feeds, tmp_path), HASHER)
+    phone = "+44 20 7946 0958"
+    register = {"version": "1", "entries": [{"kind": "phone", "value": phone, "reason": "x"}]}
+    apply_register(db, parse_register(register, "r.yaml"), HASHER)
+    links_before, hashes_before = shared(db), stored_hashes(db)
+    assert len(links_before) > 20 and any(len(accounts) > 1 for _, accounts in links_before)
+    sync = ["sync", "--feeds-dir", str(feeds), "--quarantine-dir", str(tmp_path / "q")]
+
+    def killed(*_):
+        raise KeyboardInterrupt
+
+    with pytest.raises(KeyboardInterrupt):  # killed while reading the sources
+        rekeying.rekey(db, options(feeds, tmp_path), HASHER, NEW, progress=killed)
+    assert CliRunner().invoke(app, [*sync, "--demo-key"]).exit_code == 0  # old key still valid
+    assert shared(db) == links_before
+
+    def switch_killed(db, keys, old, new, size):  # killed as soon as the switch began
+        db.write("MATCH (k:HashKey) SET k.switching_to = $fp", {"fp": new.fingerprint})
+        raise KeyboardInterrupt
+
+    monkeypatch.setattr(rekeying, "_switch", switch_killed)
+    with pytest.raises(KeyboardInterrupt):
+        rekeying.rekey(db, options(feeds, tmp_path), HASHER, NEW)
+    monkeypatch.undo()
+    for env in ({}, {"GRAPHKIT_HASH_KEY": "a-rotated-key"}):  # neither key may load now
+        refused = CliRunner().invoke(app, [*sync, *([] if env else ["--demo-key"])], env=env)
+        assert refused.exit_code == 2 and "half" in refused.output, refused.output
+
+    args = ["rekey", "--feeds-dir", str(feeds), "--demo-key"]
+    done = CliRunner().invoke(app, args, env={"GRAPHKIT_NEW_HASH_KEY": "a-rotated-key"})
+    assert done.exit_code == 0, done.output
+    assert "finishing" in done.output
+    assert shared(db) == links_before  # the same accounts share the same identifiers
+    hashes_after = stored_hashes(db)
+    assert len(hashes_after) == len(hashes_before) and not hashes_after & hashes_before
+    assert NEW.phone(phone, "GB")["hash"] in hashes_after
+    assert db.read("MATCH (k:HashKey) RETURN k.fingerprint AS fp, k.switching_to AS s") == [
+        {"fp": NEW.fingerprint, "s": None}]  # fmt: skip
+    assert db.read("MATCH (n:Phone) WHERE n.benign RETURN n.hash AS h") == [
+        {"h": NEW.phone(phone, "GB")["hash"]}]  # fmt: skip
+    parked = db.read("MATCH (p:PendingRow) RETURN p.row AS row")
+    assert len(parked) == 1 and NEW.card(card)["token"] in parked[0]["row"]
+    assert db.read("MATCH (n) WHERE n.rekey_to IS NOT NULL RETURN count(n) AS n") == [{"n": 0}]
+
+    old = CliRunner().invoke(app, [*sync, "--demo-key"])
+    assert old.exit_code == 2 and "another hash key" in old.output
+    data["sellers"].append({**data["sellers"][1], "seller_id": "arrives-later",
+                            "updated_at": "2030-01-01T00:00:00Z"})  # fmt: skip
+    feedgen.write(data, feeds)
+    again = CliRunner().invoke(app, sync, env={"GRAPHKIT_HASH_KEY": "a-rotated-key"})
+    assert again.exit_code == 0, again.output
+    assert stored_hashes(db) == hashes_after  # nothing new: every row met its rekeyed node
+    assert db.read(
+        "MATCH (:Seller {seller_id: 'arrives-later'})-[:PAID_WITH]->(p) RETURN p.token AS t"
+    ) == [{"t": NEW.card(card)["token"]}]
