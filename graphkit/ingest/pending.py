@@ -72,16 +72,17 @@ def _pages(db: Database, feed: str, size: int) -> Iterator[list[dict[str, Any]]]
 def retry(
     db: Database, statement: Statement, mapping: Mapping, tag: int, size: int, erased: Erased
 ) -> tuple[int, int]:
-    """Write the feed's pending rows whose references exist now; ``(written, superseded)``.
-    Identifier values that would link an erased account are left out (``erased``)."""
-    written = superseded = 0
+    """Write the feed's pending rows whose references exist now; ``(written, superseded,
+    emptied)``: identifier values that would link an erased account are left out (``erased``)."""
+    written = superseded = emptied = 0
     with db.session() as session:
         for page in _pages(db, mapping.feed, size):
-            loaded, dropped = session.execute_write(
+            loaded, dropped, left_out = session.execute_write(
                 _retry_page, statement, mapping, tag, page, erased
             )
             written, superseded = written + loaded, superseded + dropped
-    return written, superseded
+            emptied += left_out
+    return written, superseded, emptied
 
 
 def _retry_page(
@@ -91,14 +92,14 @@ def _retry_page(
     tag: int,
     page: list,
     erased: Erased,
-) -> tuple[int, int]:
+) -> tuple[int, int, int]:
     prepared = [{**json.loads(p["row"]), "_i": i} for i, p in enumerate(page)]
-    erased.scrub(mapping, prepared)
+    emptied = erased.scrub(mapping, prepared)
     missing, stale = statement.write(tx, prepared, tag, mapping.feed)
     waiting = {i for i, _ in missing}
     done = [p["id"] for i, p in enumerate(page) if i not in waiting]
     tx.run("UNWIND $ids AS id MATCH (p:PendingRow {id: id}) DELETE p", ids=done).consume()
-    return len(done) - len(stale), len(stale)
+    return len(done) - len(stale), len(stale), emptied
 
 
 def waiting(db: Database, feed: str) -> tuple[int, datetime | None]:

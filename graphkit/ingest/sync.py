@@ -236,16 +236,17 @@ def run_feed(
                                   erased=erased)  # fmt: skip
         quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
         statement = compile_statement(mapping)
+        emptied = 0  # identifier values of erased accounts left out
         if session_db := (db if not options.dry_run else None):
-            written, superseded = pending.retry(session_db, statement, mapping, run.tag,
-                                                options.batch_size, erased)  # fmt: skip
+            retried = pending.retry(session_db, statement, mapping, run.tag, options.batch_size,
+                                    erased)  # fmt: skip
+            written, superseded, emptied = retried
             run.rows_written, run.rows_superseded = (run.rows_written + written,
                                                      run.rows_superseded + superseded)  # fmt: skip
         if progress:
             progress(mapping.feed, run.offset, source.total)
         batches = _prefetch(_batches(source, transformer, run, options.batch_size))
         dropped: Counter[str] = Counter()
-        emptied = 0
         if run.resumed:
             log.info("feed %s: resuming run %s at record %d", mapping.feed, run.run_id, run.offset,
                      extra={"feed": mapping.feed, "run_id": run.run_id})  # fmt: skip

@@ -110,6 +110,26 @@ def test_erase_removes_links_and_lonely_identifiers_and_later_loads_keep_them_ou
     assert links(db) == []
 
 
+def test_a_parked_row_of_an_erased_account_loads_without_its_identifiers(db, tmp_path):
+    from graphkit.erasure import erase
+
+    data = feedgen.rows()
+    account = with_account(data, "2025-01-01T00:00:00Z")  # after every other row
+    data["logins"] += account["logins"]
+    data["payments"] += account["payments"]
+    feeds = feedgen.write(data, tmp_path / "feeds")
+    first = {r.feed: r for r in run(db, options(feeds, tmp_path), HASHER)}
+    assert first["logins"].pending == 1 and first["payments"].pending == 1  # no account yet
+    feedgen.write({"sellers": data["sellers"] + account["sellers"]}, feeds)
+    run(db, options(feeds, tmp_path), HASHER, feeds=["sellers"], incremental=True)
+    erase(db, [("seller", ACCOUNT)], by="dpo", reason="request 7")
+    later = {r.feed: r for r in run(db, options(feeds, tmp_path), HASHER,
+                                    feeds=["logins", "payments"], incremental=True)}  # fmt: skip
+    assert (later["logins"].erased, later["payments"].erased) == (2, 1)
+    assert (later["logins"].pending, later["payments"].pending) == (0, 0)  # retried, loaded
+    assert links(db) == []
+
+
 NEW = Hasher("a-rotated-key")
 
 
