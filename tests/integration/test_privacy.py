@@ -130,6 +130,29 @@ def test_a_parked_row_of_an_erased_account_loads_without_its_identifiers(db, tmp
     assert links(db) == []
 
 
+def test_a_replayed_row_of_an_erased_account_loads_without_its_identifiers(db, tmp_path):
+    import shutil
+
+    from graphkit.erasure import erase
+    from graphkit.ingest.mapping import MAPPINGS_DIR
+    from graphkit.ingest.replay import replay
+
+    data = feedgen.rows()
+    account = with_account(data, "2025-01-01T00:00:00Z")
+    data["sellers"] += account["sellers"]
+    data["logins"] += [{**account["logins"][0], "device_fingerprint": "d" * 200}]  # too long
+    feeds = feedgen.write(data, tmp_path / "feeds")
+    first = {r.feed: r for r in run(db, options(feeds, tmp_path), HASHER)}
+    assert first["logins"].quarantined == 1
+    erase(db, [("seller", ACCOUNT)], by="dpo", reason="request 8")
+    fixed = shutil.copytree(MAPPINGS_DIR, tmp_path / "mappings")
+    logins = (fixed / "logins.yaml").read_text()
+    (fixed / "logins.yaml").write_text(logins.replace("max_length: 128", "max_length: 300"))
+    replayed = replay(db, Options(mappings_dir=fixed, quarantine_dir=tmp_path / "q"), HASHER)
+    assert [(r.feed, r.written, r.erased) for r in replayed] == [("logins", 1, 2)]
+    assert links(db) == []
+
+
 NEW = Hasher("a-rotated-key")
 
 
