@@ -27,7 +27,8 @@ import neo4j
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
 from graphkit.graphmodel import ACCOUNTS, IDENTIFIERS
-from graphkit.ingest.mapping import Mapping
+from graphkit.ingest import lease
+from graphkit.ingest.mapping import Mapping, load_mappings
 from graphkit.ingest.transform import field_value
 
 IDENTIFIER_RELS = [i.rel_type for i in IDENTIFIERS.values()]
@@ -95,10 +96,27 @@ class Erasure:
 
 
 def erase(
-    db: Database, accounts: list[tuple[str, str]], *, by: str, reason: str, dry_run: bool = False
+    db: Database,
+    accounts: list[tuple[str, str]],
+    *,
+    by: str,
+    reason: str,
+    dry_run: bool = False,
+    wait: float = 0.0,
 ) -> list[Erasure]:
     """Erase ``accounts`` (``(kind, key)``); with ``dry_run`` only count what would go.
-    Every account must exist (a typo must not pass as done): none is erased otherwise."""
+    Every account must exist (a typo must not pass as done): none is erased otherwise.
+    Holds every feed's lease (waiting up to ``wait`` seconds), so no load that read the
+    erasure records before this one writes after it."""
+    if dry_run:
+        return _erase(db, accounts, by, reason, dry_run)
+    with lease.held_all(db, list(load_mappings()), wait):
+        return _erase(db, accounts, by, reason, dry_run)
+
+
+def _erase(
+    db: Database, accounts: list[tuple[str, str]], by: str, reason: str, dry_run: bool
+) -> list[Erasure]:
     done = []
     with db.session() as session:
         _exists(session, accounts)

@@ -34,6 +34,7 @@ def erase(
         None, "--by", help="Who erases (kept in the record; default: the OS user)."
     ),
     dry_run: bool = typer.Option(False, "--dry-run", help="Show what would go; change nothing."),
+    wait: float = WAIT,
 ) -> None:
     """Remove accounts' links to identifiers (email, phone, address, device, IP, payment),
     delete the identifiers no other account uses, and record an `Erasure` per account (no
@@ -45,7 +46,7 @@ def erase(
     parsed = parse_accounts(accounts, kind)
     with Database(load_settings()) as db:
         done = erase_accounts(db, parsed, by=by or getpass.getuser(), reason=reason,
-                              dry_run=dry_run)  # fmt: skip
+                              dry_run=dry_run, wait=wait)  # fmt: skip
     title = "would erase (dry run: nothing changed)" if dry_run else "erased"
     table = Table("account", "identifier links", "identifiers deleted", title=title)
     for e in done:

@@ -118,17 +118,12 @@ def rekey(
         )
     mappings = load_mappings(options.mappings_dir)
     keys = sorted({(label, prop) for m in mappings.values() for label, prop, _ in hashed_keys(m)})
-    holder = lease.holder_id()
-    taken: list[str] = []
-    try:
-        for feed in mappings:
-            lease.acquire(db, feed, holder, options.wait)
-            taken.append(feed)
+    with lease.held_all(db, list(mappings), options.wait) as holder:
         done = Rekeyed()
         if state["switching_to"] is None:
             echo(f"rekey: reading every source with both keys ({old.fingerprint} -> "
                  f"{new.fingerprint}); the old key stays valid until the switch")  # fmt: skip
-            done = _prepare(db, options, mappings, old, new, keys, taken, holder, progress)
+            done = _prepare(db, options, mappings, old, new, keys, holder, progress)
             done.unmatched = sum(
                 _count(db, f"MATCH (n:{q(label)}) WHERE n.rekey_to IS NULL RETURN count(n) AS n")
                 for label in dict.fromkeys(label for label, _ in keys)
@@ -137,9 +132,6 @@ def rekey(
             echo("rekey: finishing the interrupted switch")
         _switch(db, keys, old, new, options.batch_size)
         return done
-    finally:
-        for feed in taken:
-            lease.release(db, feed, holder)
 
 
 def _count(db: Database, cypher: str) -> int:
@@ -153,7 +145,6 @@ def _prepare(
     old: Hasher,
     new: Hasher,
     keys: list[Key],
-    feeds_held: list[str],
     holder: str,
     progress: Progress | None,
 ) -> Rekeyed:
@@ -187,7 +178,7 @@ def _prepare(
             digests = {remembered(old, bad)["digest"]: remembered(new, bad)["digest"]
                        for bad in a.bad}  # fmt: skip
             with db.session() as session:
-                marked = session.execute_write(_mark, pairs, digests, fp, feeds_held, holder)
+                marked = session.execute_write(_mark, pairs, digests, fp, holder)
             done.identifiers += marked[0]
             done.digests += marked[1]
             found |= {o: n for p in pairs.values() for o, n in p.items() if o in wanted}
@@ -203,7 +194,6 @@ def _mark(
     pairs: dict[Key, dict[str, str]],
     digests: dict[str, str],
     fp: str,
-    feeds: list[str],
     holder: str,
 ) -> tuple[int, int]:
     """Mark one chunk's identifiers and digests with their new values; renew the leases."""
@@ -219,8 +209,7 @@ def _mark(
         "SET q.rekey_next = p.new, q.rekey_to = $fp RETURN count(q) AS n",
         pairs=[{"old": o, "new": n} for o, n in digests.items()], fp=fp,
     ).single()["n"]  # type: ignore[index]  # fmt: skip
-    for feed in feeds:
-        lease.renew(tx, feed, holder)
+    lease.renew_all(tx, holder)
     return marked, quarantined
 
 

@@ -153,6 +153,23 @@ def test_a_replayed_row_of_an_erased_account_loads_without_its_identifiers(db, t
     assert links(db) == []
 
 
+def test_erase_waits_for_a_running_load(db, tmp_path):
+    data = feedgen.rows()
+    data["sellers"] += with_account(data, "2025-01-01T00:00:00Z")["sellers"]
+    run(db, options(feedgen.write(data, tmp_path / "feeds"), tmp_path), HASHER)
+    db.write(  # a sync of another mapping directory's feed, running now
+        "MERGE (l:Lease {feed: 'partner_accounts'}) "
+        "SET l.holder = 'cron@host:4242', l.expires_at = datetime() + duration('PT1H')"
+    )
+    busy = CliRunner().invoke(app, ["erase", f"seller:{ACCOUNT}", "--reason", "x"])
+    assert busy.exit_code == 2 and "cron@host:4242" in busy.output, busy.output
+    assert len(links(db)) == 3 and db.read("MATCH (e:Erasure) RETURN e") == []
+    db.write("MATCH (l:Lease) DELETE l")  # that sync ended
+    done = CliRunner().invoke(app, ["erase", f"seller:{ACCOUNT}", "--reason", "x"])
+    assert done.exit_code == 0, done.output
+    assert links(db) == [] and db.read("MATCH (l:Lease) RETURN l") == []  # released
+
+
 NEW = Hasher("a-rotated-key")
 
 
