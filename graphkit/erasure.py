@@ -3,12 +3,14 @@
 :func:`erase` deletes every relationship from the account to an identifier node (the kinds
 of :data:`~graphkit.graphmodel.IDENTIFIERS`, current and history links alike: erasure is
 deletion, not retirement), deletes the identifier nodes no other account uses any more, and
-records ``(:Erasure {account_kind, account_key, erased_at, by, reason, links, identifiers})``
-(counts, no PII), one write transaction per account. The account node and its events stay.
+records ``(:Erasure {erasure_id, account_kind, account_key, erased_at, by, reason, links,
+identifiers})`` (counts, no PII), one write transaction per account. The account node and
+its events stay.
 
-Loads and syncs read the erasure records (:meth:`Erased.read`) and empty the identifier
-values of every row that would link an erased account to an identifier again (its sources
-may still hold them), pending rows included; the summary counts them per feed (``erased``).
+Loads, syncs, replays and bulk imports read the erasure records (:meth:`Erased.read`) and
+empty the identifier values of every row that would link an erased account to an identifier
+again (its sources may still hold them), pending rows included; the summary counts them per
+feed (``erased``).
 
 >>> parse_accounts(["seller:A-17", "reviewer:x:y"])
 [('seller', 'A-17'), ('reviewer', 'x:y')]
@@ -130,12 +132,13 @@ def _erase(
 
 
 def _exists(session: neo4j.Session, accounts: list[tuple[str, str]]) -> None:
-    missing = []
-    for kind, key in accounts:
+    def found(tx: neo4j.ManagedTransaction, kind: str, key: str) -> bool:
         account = ACCOUNTS[kind]
-        cypher = f"MATCH (a:`{account.label}` {{`{account.key}`: $key}}) RETURN count(a) AS n"
-        if session.run(cast(LiteralString, cypher), key=key).single()["n"] == 0:  # type: ignore[index]
-            missing.append(f"{kind}:{key}")
+        cypher = f"MATCH (a:`{account.label}` {{`{account.key}`: $key}}) RETURN count(a) > 0 AS n"
+        return tx.run(cast(LiteralString, cypher), key=key).single()["n"]  # type: ignore[index]
+
+    missing = [f"{kind}:{key}" for kind, key in accounts
+               if not session.execute_read(found, kind, key)]  # fmt: skip
     if missing:
         raise ErasureError(
             f"not in the graph: {', '.join(missing)}; nothing was erased",
