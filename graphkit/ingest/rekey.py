@@ -24,7 +24,7 @@ stay, but a row bringing the same value later would make a new node.
 from __future__ import annotations
 
 import json
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -130,7 +130,9 @@ def rekey(
             )
         else:
             echo("rekey: finishing the interrupted switch")
-        _switch(db, keys, old, new, options.batch_size)
+        moved = _switch(db, keys, old, new, options.batch_size)
+        done.identifiers = sum(moved[label] for label in dict.fromkeys(label for label, _ in keys))
+        done.digests = moved["QuarantinedRow"]
         return done
 
 
@@ -178,9 +180,7 @@ def _prepare(
             digests = {remembered(old, bad)["digest"]: remembered(new, bad)["digest"]
                        for bad in a.bad}  # fmt: skip
             with db.session() as session:
-                marked = session.execute_write(_mark, pairs, digests, fp, holder)
-            done.identifiers += marked[0]
-            done.digests += marked[1]
+                session.execute_write(_mark, pairs, digests, fp, holder)
             found |= {o: n for p in pairs.values() for o, n in p.items() if o in wanted}
             if progress:
                 progress(feed, a.read, source.total)
@@ -195,22 +195,20 @@ def _mark(
     digests: dict[str, str],
     fp: str,
     holder: str,
-) -> tuple[int, int]:
+) -> None:
     """Mark one chunk's identifiers and digests with their new values; renew the leases."""
-    marked = 0
     for (label, prop), mapped in pairs.items():
         # Label and property come from the validated mappings, never from data.
         cypher = (f"UNWIND $pairs AS p MATCH (n:{q(label)} {{{q(prop)}: p.old}}) "
-                  "SET n.rekey_next = p.new, n.rekey_to = $fp RETURN count(n) AS n")  # fmt: skip
+                  "SET n.rekey_next = p.new, n.rekey_to = $fp")  # fmt: skip
         rows = [{"old": o, "new": n} for o, n in mapped.items()]
-        marked += tx.run(cast(LiteralString, cypher), pairs=rows, fp=fp).single()["n"]  # type: ignore[index]
-    quarantined = tx.run(
+        tx.run(cast(LiteralString, cypher), pairs=rows, fp=fp).consume()
+    tx.run(
         "UNWIND $pairs AS p MATCH (q:QuarantinedRow {digest: p.old}) "
-        "SET q.rekey_next = p.new, q.rekey_to = $fp RETURN count(q) AS n",
+        "SET q.rekey_next = p.new, q.rekey_to = $fp",
         pairs=[{"old": o, "new": n} for o, n in digests.items()], fp=fp,
-    ).single()["n"]  # type: ignore[index]  # fmt: skip
+    ).consume()  # fmt: skip
     lease.renew_all(tx, holder)
-    return marked, quarantined
 
 
 def _wanted(db: Database, mappings: dict[str, Mapping]) -> set[str]:
@@ -265,13 +263,15 @@ def _rewrite_register(db: Database, found: dict[str, str], fp: str) -> int:
     return unmatched
 
 
-def _switch(db: Database, keys: list[Key], old: Hasher, new: Hasher, size: int) -> None:
-    """Phase 2: every marked value takes its new form, in batches; then the fingerprint."""
+def _switch(db: Database, keys: list[Key], old: Hasher, new: Hasher, size: int) -> Counter[str]:
+    """Phase 2: every marked value takes its new form, in batches; then the fingerprint.
+    Returns how many values moved per label."""
     fp = new.fingerprint
     db.write(
         "MATCH (k:HashKey {name: 'current'}) SET k.switching_to = $fp, k.switching_since = $now",
         {"fp": fp, "now": datetime.now(UTC)},
     )
+    moved: Counter[str] = Counter()
     moves = [(label, prop, "rekey_next") for label, prop in keys]
     moves += [("QuarantinedRow", "digest", "rekey_next"), ("PendingRow", "row", "rekey_row"),
               ("BenignRegister", "entries", "rekey_entries")]  # fmt: skip
@@ -283,10 +283,11 @@ def _switch(db: Database, keys: list[Key], old: Hasher, new: Hasher, size: int) 
             f"SET n.{q(prop)} = n.{q(staged)} REMOVE n.{q(staged)}, n.rekey_to "
             "RETURN count(n) AS n",
         )
-        while db.write(cypher, {"fp": fp, "size": size})[0]["n"]:
-            pass
+        while n := db.write(cypher, {"fp": fp, "size": size})[0]["n"]:
+            moved[label] += n
     db.write(
         "MATCH (k:HashKey {name: 'current'}) SET k.fingerprint = $fp, k.since = $now, "
         "k.previous = $old REMOVE k.switching_to, k.switching_since",
         {"fp": fp, "old": old.fingerprint, "now": datetime.now(UTC)},
     )
+    return moved

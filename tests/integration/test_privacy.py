@@ -235,6 +235,8 @@ def test_rekey_moves_every_hash_keeps_the_links_and_survives_interruptions(
     done = CliRunner().invoke(app, args, env={"GRAPHKIT_NEW_HASH_KEY": "a-rotated-key"})
     assert done.exit_code == 0, done.output
     assert "finishing" in done.output
+    moved = len(hashes_before) - db.read("MATCH (q:QuarantinedRow) RETURN count(q) AS n")[0]["n"]
+    assert f"rekey done: {moved:,} identifiers" in done.output
     assert shared(db) == links_before  # the same accounts share the same identifiers
     hashes_after = stored_hashes(db)
     assert len(hashes_after) == len(hashes_before) and not hashes_after & hashes_before
