@@ -37,6 +37,7 @@ from graphkit import erasure, schema
 from graphkit.config import Settings, load_settings
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
+from graphkit.graphmodel import DELETED_AT, PARTITION, VALID_FROM, VALID_TO
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint, lease, pending
 from graphkit.ingest.checkpoint import Run
@@ -54,6 +55,12 @@ End = tuple[str, Any]  # (label, key value)
 
 class BulkError(GraphkitError):
     """The bulk import cannot run here (database not empty, no managed server)."""
+
+
+def _when(m: Mapping, row: dict[str, Any], tag: int) -> datetime:
+    """When a row's change holds, as the writer's: its watermark, else the run's start."""
+    newest = version(m)
+    return row[newest] if newest else datetime.fromtimestamp(tag / 1000, UTC)
 
 
 def _cell(value: Any) -> str:
@@ -81,8 +88,14 @@ class Graph:
         self.snapshots: dict[tuple[str, End], set[tuple[str, End, End]]] = {}
         self.streams: dict[tuple[str, str, str], tuple[TextIO, Any, list[str]]] = {}
 
-    def apply(self, m: Mapping, row: dict[str, Any], tag: int) -> list[str]:
-        """Add one row; return the aliases of referenced nodes that do not exist."""
+    def apply(
+        self, m: Mapping, row: dict[str, Any], tag: int, part: str | None = None
+    ) -> list[str]:
+        """Add one row (from source partition ``part``); return the aliases of referenced
+        nodes that do not exist."""
+        if m.deleted is not None and row[m.deleted.column] in m.deleted.values:
+            self._tombstone(m, row, tag, part)
+            return []
         ends: dict[str, End | None] = {}
         missing = []
         cases = {alias: node.cases_for(row) for alias, node in m.nodes.items()}  # never empty:
@@ -109,27 +122,62 @@ class Graph:
                 refs = dict(case.properties)
                 if entity(m) == ("node", alias):
                     refs["watermark"] = m.watermark  # type: ignore[assignment]
+                    if m.mode == "snapshot":  # written again: no longer deleted
+                        props.pop(DELETED_AT, None)
+                        self._partition(label, props, part)
                 for p, ref in refs.items():
                     props[p] = field_value(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
                 props.update(lastupdated=tag, source=m.feed)
                 ends[alias] = (label, key)
         current: dict[tuple[str, End], set] = defaultdict(set)
+        given: set[tuple[str, End]] = set()  # groups whose row names another end
         for i, rel in enumerate(m.relationships):
             a, b = ends[rel.from_], ends[rel.to]
             anchor = ends[rel.snapshot_of] if rel.snapshot_of else None
             pairs = current.setdefault((rel.type, anchor), set()) if anchor else set()
+            if anchor and (b if rel.snapshot_of == rel.from_ else a) is not None:
+                given.add((rel.type, anchor))
             if a is not None and b is not None:
-                self._relationship(m, i, rel, a, b, row, tag)
+                self._relationship(m, i, rel, a, b, row, tag, part)
                 pairs.add((rel.type, a, b))
-        for anchor, pairs in current.items():  # as the writer's retire: older rows' pairs go
-            for old in self.snapshots.get(anchor, set()) - pairs:
-                self.pairs.pop(old, None)
-            self.snapshots[anchor] = pairs
+        keep = {r.type for r in m.relationships if r.on_null == "keep"}
+        for group, pairs in current.items():  # as the writer's retire
+            if group[0] in keep and group not in given:
+                continue  # on_null: keep, and the row names no other end: the links stay
+            self._retire(m, group, pairs, _when(m, row, tag))
         return []
 
+    def _retire(self, m: Mapping, group: tuple[str, End], pairs: set, when: Any) -> None:
+        """Older rows' pairs of a snapshot group are retired (``valid_to``), not dropped."""
+        for old in self.snapshots.get(group, set()) - pairs:
+            self.pairs[old].setdefault(VALID_TO, when)
+            self.types[(old[0], VALID_TO)] = "datetime"
+        self.snapshots[group] = pairs
+
+    def _tombstone(self, m: Mapping, row: dict, tag: int, part: str | None) -> None:
+        """As the writer's tombstone statement: mark the entity, retire its links."""
+        _, alias = entity(m)  # type: ignore[misc]
+        node = m.nodes[str(alias)]
+        ((_, ref),) = node.key.items()  # type: ignore[union-attr]
+        props = self.nodes[node.label].get(field_value(row, ref))  # type: ignore[index]
+        if props is None:  # an entity the graph does not hold: nothing to delete
+            return
+        when = _when(m, row, tag)
+        props.update({DELETED_AT: when, "watermark": when, "lastupdated": tag, "source": m.feed})
+        self.types[(node.label, DELETED_AT)] = "datetime"  # type: ignore[index]
+        self._partition(node.label, props, part)  # type: ignore[arg-type]
+        end = (node.label, field_value(row, ref))
+        for rel_type in {r.type for r in m.relationships if r.snapshot_of == alias}:
+            self._retire(m, (rel_type, end), set(), when)  # type: ignore[arg-type]
+
+    def _partition(self, name: str, props: dict[str, Any], part: str | None) -> None:
+        if part is not None:  # a replayed row has none: the old one stays
+            props[PARTITION] = part
+            self.types[(name, PARTITION)] = "string"
+
     def _relationship(
-        self, m: Mapping, i: int, rel: Any, a: End, b: End, row: dict, tag: int
+        self, m: Mapping, i: int, rel: Any, a: End, b: End, row: dict, tag: int, part: str | None
     ) -> None:
         if rel.key:
             (kp, kref), *_ = rel.key.items()
@@ -164,6 +212,11 @@ class Graph:
         if rel.snapshot_of and version(m):
             props["watermark"] = row[m.watermark]  # type: ignore[index]
             self.types[(rel.type, "watermark")] = m.ref_type(m.watermark)
+        if m.mode == "snapshot":  # history: first written, or current again
+            props.setdefault(VALID_FROM, _when(m, row, tag))
+            props.pop(VALID_TO, None)
+            self.types[(rel.type, VALID_FROM)] = "datetime"
+            self._partition(rel.type, props, part)
         props.update(lastupdated=tag, source=m.feed)
 
     def _stream(self, rel_type: str, a: End, b: End, values: dict, m: Mapping, rel: Any) -> None:
@@ -298,6 +351,7 @@ def _transformed(
             arrow: Vouched = (table, numbers, chunk)
         else:
             batch, arrow = transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+        batch.partitions = [source.partition(where) for where in batch.locators]
         quarantine.write(batch.bad)
         known = [remembered(hasher, b) for b in batch.bad]
         batch.bad = [Bad(b.locator, b.field, b.reason, None) for b in batch.bad]
@@ -386,8 +440,8 @@ Waiting = tuple[str, list[str], dict[str, Any]]  # locator, missing aliases, tra
 def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> list[Waiting]:
     """Add the batch to the graph; return the rows waiting for unknown references."""
     waiting = []
-    for row, where in zip(batch.rows, batch.locators, strict=True):
-        if missing := graph.apply(m, row, tag):
+    for row, where, part in zip(batch.rows, batch.locators, batch.partitions or [], strict=True):
+        if missing := graph.apply(m, row, tag, part):
             waiting.append((where, missing, row))
     table, numbers, chunk = arrow
     if table.num_rows:

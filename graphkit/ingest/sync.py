@@ -102,6 +102,7 @@ def _batches(source: Source, transformer: Transformer, run: Run, size: int) -> I
     position = run.position
     for chunk in chunks(source, run.offset, size):
         batch = transformer.batch(chunk)
+        batch.partitions = [source.partition(where) for where in batch.locators]
         if isinstance(source, PostgresSource):
             batch.position = position = source.position(chunk, position)  # type: ignore[arg-type]
         yield batch
@@ -159,7 +160,7 @@ def write_batch(
     rows' digests in one managed transaction; return the bad rows not quarantined before."""
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
-        prepared = statement.rows(batch.rows)
+        prepared = statement.rows(batch.rows, batch.partitions)
         missing, stale = statement.write(tx, prepared, run.tag, mapping.feed)
         if missing:
             waiting = [i for i, _ in missing]
@@ -281,9 +282,10 @@ def run_feed(
             result.status = "dry_run" if result.status == "ok" else result.status
             return result
         if not incremental and mapping.mode == "snapshot" and result.status == "ok":
-            retired = checkpoint.cleanup(db, mapping, run)
+            retired = checkpoint.cleanup(db, mapping, run, source.partitions)
             if retired:
-                log.info("feed %s: retired %d stale relationships", mapping.feed, retired)
+                log.info("feed %s: retired %d stale relationships (kept as history)",
+                         mapping.feed, retired)  # fmt: skip
         checkpoint.finish(db, run, result.status)
         rate = result.written / max(result.seconds, 1e-9)
         log.info(

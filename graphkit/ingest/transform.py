@@ -9,7 +9,8 @@ parameters, so they load verbatim. Unknown columns are ignored with one warning 
 in one run with identical values is skipped; with different values the newest watermark wins
 whatever the read order (an older version is skipped, a newer one written over it; both are
 counted as ``superseded``), and two versions with one watermark but different values are
-quarantined (nothing says which is current).
+quarantined (nothing says which is current). A tombstone (the mapping's ``deleted`` marker)
+needs only its key, watermark and marker: its other columns are left empty, unchecked.
 
 Columnar batches (Parquet) are checked per column with pyarrow compute; only rows that a
 vectorised check cannot vouch for (a rule broken, surrounding spaces, non-ASCII text, a
@@ -78,6 +79,7 @@ class Batch:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     locators: list[str] = field(default_factory=list)  # per good row
+    partitions: list[str] | None = None  # per good row: its source partition (set by readers)
     raws: list[Any] = field(default_factory=list)  # per good row, for late quarantine
     bad: list[Bad] = field(default_factory=list)
     read: int = 0
@@ -404,6 +406,9 @@ class Transformer:
             for name in mapping.conversion_order
         ]
         self.watermark = dict(self.converters).get(mapping.watermark or "")
+        #: what a tombstone row (``deleted``) needs: its key, version and marker
+        marker = [mapping.deleted.column] if mapping.deleted else []
+        self.tombstone_columns = {*mapping.key, *filter(None, [mapping.watermark]), *marker}
         self.vectorisable = all(map(_vectorisable, mapping.columns.values()))
         self.seen: dict[tuple, tuple[Any, int]] = {}  # key -> (watermark, fingerprint)
         self.dropped: Counter[str] = Counter()
@@ -428,7 +433,11 @@ class Transformer:
                 log.warning("feed %s: ignoring unknown column(s) %s", m.feed, sorted(unknown))
         out: dict[str, Any] = {}
         dropped = []
+        tombstone = self._tombstone(record)
         for name, convert in self.converters:
+            if tombstone and name not in self.tombstone_columns:  # a deletion: key and version
+                out[name] = None
+                continue
             try:
                 out[name] = convert(record, out)
             except (Invalid, ValueError, TypeError, ArithmeticError) as exc:
@@ -446,12 +455,22 @@ class Transformer:
             mark = out[m.watermark]
             if mark is not None and mark <= self.since:
                 return None
-        if problem := self._refuse(out):
+        if not tombstone and (problem := self._refuse(out)):
             return Bad(locator, *problem, record)
         result = self._dedupe(locator, record, out)
         if isinstance(result, dict):
             self.dropped.update(dropped)
         return result
+
+    def _tombstone(self, record: dict[str, Any]) -> bool:
+        """Whether the record is a deletion (``deleted`` marker; an unreadable marker is not)."""
+        marker = self.mapping.deleted
+        if marker is None:
+            return False
+        try:
+            return dict(self.converters)[marker.column](record, {}) in marker.values
+        except (ValueError, TypeError, ArithmeticError):
+            return False
 
     def _refuse(self, out: dict[str, Any]) -> tuple[str, str] | None:
         """``(field, reason)`` when the row cannot yield its nodes: a required group empty,

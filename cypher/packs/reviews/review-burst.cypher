@@ -41,7 +41,7 @@ WITH p, window, reviewers, ratings, burst_start, n_reviews,
 WITH p, reviewers, ratings, burst_start, n_reviews, listed,
      n_reviews * toFloat(window)
        / (duration.inSeconds(listed, last_review).seconds + window) AS expected
-OPTIONAL MATCH (s:Seller)-[:LISTS]->(p)
+OPTIONAL MATCH (s:Seller)-[link1:LISTS WHERE link1.valid_to IS NULL]->(p)
 RETURN p.product_id AS product_id, s.seller_id AS seller_id, size(reviewers) AS n_reviewers,
        n_reviews, round(expected, 4) AS expected,
        round(toFloat(size([x IN ratings WHERE x = 5])) / size(ratings), 3) AS five_star_share,
