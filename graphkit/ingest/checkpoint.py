@@ -69,16 +69,22 @@ def check_key(db: Database, hasher: Hasher) -> None:
     hashes would never meet the stored ones: every link would silently break)."""
     rows = db.write(
         "MERGE (k:HashKey {name: 'current'}) ON CREATE SET k.fingerprint = $fp, k.since = $now "
-        "RETURN k.fingerprint AS fp",
+        "RETURN k.fingerprint AS fp, k.switching_to AS switching_to",
         {"fp": hasher.fingerprint, "now": datetime.now(UTC)},
     )
+    if rows[0]["switching_to"]:
+        raise KeyMismatch(
+            f"a hash key rotation ({rows[0]['fp']} -> {rows[0]['switching_to']}) is half "
+            "done: no load can run until it finishes",
+            hint="run `graphkit rekey` again with the same old and new keys to finish it",
+        )
     if rows[0]["fp"] != hasher.fingerprint:
         raise KeyMismatch(
             f"the graph's identifiers were hashed with another hash key (fingerprint "
             f"{rows[0]['fp']}; this run's key: {hasher.fingerprint})",
             hint="use the key the graph was loaded with (--demo-key for demo data, or "
-            "GRAPHKIT_HASH_KEY); to rotate the key deliberately, reset the database "
-            "(`graphkit neo4j reset`) and load again with the new key",
+            "GRAPHKIT_HASH_KEY); to rotate the key deliberately, run `graphkit rekey` "
+            "(docs/loaders.md, Rotating the hash key)",
         )
 
 

@@ -25,7 +25,7 @@ from typing import Any
 
 import neo4j
 
-from graphkit import benign, schema
+from graphkit import benign, erasure, schema
 from graphkit.db import Database, _translated_errors
 from graphkit.errors import ConnectionFailed
 from graphkit.identity import Hasher
@@ -81,6 +81,7 @@ class FeedResult:
     reasons: dict[str, int] = field(default_factory=dict)
     quarantine_file: Path | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # values emptied (drop_value), per column
+    erased: int = 0  # identifier values left out: they would link an erased account again
     pending: int = 0  # rows waiting for a referenced entity, after the run
     pending_since: datetime | None = None  # when the oldest of them arrived
 
@@ -240,12 +241,16 @@ def run_feed(
             batch_size=options.batch_size,
             after=run.position,
         )
-        transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes)
+        erased = erasure.Erased.read(db)
+        transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes,
+                                  erased=erased)  # fmt: skip
         quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
         statement = compile_statement(mapping)
+        emptied = 0  # identifier values of erased accounts left out
         if session_db := (db if not options.dry_run else None):
-            written, superseded = pending.retry(session_db, statement, mapping, run.tag,
-                                                options.batch_size)  # fmt: skip
+            retried = pending.retry(session_db, statement, mapping, run.tag, options.batch_size,
+                                    erased)  # fmt: skip
+            written, superseded, emptied = retried
             run.rows_written, run.rows_superseded = (run.rows_written + written,
                                                      run.rows_superseded + superseded)  # fmt: skip
         if progress:
@@ -265,6 +270,7 @@ def run_feed(
                     new = batch.bad
                 quarantine.write(new)
                 dropped.update(batch.dropped)
+                emptied += batch.erased
                 if progress:
                     progress(mapping.feed, batch.read, source.total)
         finally:
@@ -274,7 +280,7 @@ def run_feed(
             mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
             run.rows_skipped, run.rows_superseded, run.rows_known_bad, time.monotonic() - started,
             run.resumed, dict(quarantine.reasons),
-            quarantine.path if quarantine.reasons else None, dict(dropped),
+            quarantine.path if quarantine.reasons else None, dict(dropped), erased=emptied,
         )  # fmt: skip
         if result.bad_ratio > options.max_bad_ratio:
             result.status = "over_budget"
@@ -291,11 +297,13 @@ def run_feed(
         checkpoint.finish(db, run, result.status)
         rate = result.written / max(result.seconds, 1e-9)
         log.info(
-            "feed %s: %d read, %d written, %d quarantined, %d values dropped (%.0f rows/s)",
+            "feed %s: %d read, %d written, %d quarantined, %d values dropped, "
+            "%d values of erased accounts left out (%.0f rows/s)",
             mapping.feed, result.read, result.written, result.quarantined,
-            sum(result.dropped.values()), rate,
+            sum(result.dropped.values()), result.erased, rate,
             extra={"feed": mapping.feed, "run_id": run.run_id, "rows": result.written,
-                   "rate": round(rate), "status": result.status, "dropped": result.dropped},
+                   "rate": round(rate), "status": result.status, "dropped": result.dropped,
+                   "erased": result.erased},
         )  # fmt: skip
         return result
 

@@ -38,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -46,6 +46,9 @@ import pyarrow.compute as pc
 from graphkit.identity import Hasher, InvalidIdentifier, normalise_country
 from graphkit.ingest.mapping import FILE_MTIME, Column, ColumnType, Mapping, transformed
 from graphkit.ingest.sources import Columns, Problem, Record
+
+if TYPE_CHECKING:
+    from graphkit.erasure import Erased
 
 log = logging.getLogger("graphkit.ingest")
 TRUE = {"true", "t", "1", "yes", "y"}
@@ -85,6 +88,7 @@ class Batch:
     #: keys whose earlier version (already emitted) a newer row of this batch replaces
     replaced: list[tuple] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)  # values emptied per column
+    erased: int = 0  # identifier values emptied: they would link an erased account again
     position: str | None = None  # where a PostgreSQL read resumes after this batch
 
     def add(self, locator: str, record: Any, result: dict[str, Any] | Bad | None) -> None:
@@ -376,6 +380,8 @@ class Transformer:
     ``since``: records whose watermark is not newer are skipped (incremental sync).
     ``mtimes``: the source files' modification times by file name, for ``_file_mtime``.
     ``dedupe_limit`` bounds memory: beyond it the key memory starts afresh.
+    ``erased``: the erased accounts, whose identifier values every batch empties
+    (:class:`graphkit.erasure.Erased`).
     """
 
     def __init__(
@@ -386,8 +392,10 @@ class Transformer:
         since: datetime | None = None,
         mtimes: dict[str, datetime] | None = None,
         dedupe_limit: int = 2_000_000,
+        erased: Erased | None = None,
     ):
         self.mapping = mapping
+        self.erased = erased
         self.since = since
         self.mtimes = mtimes or {}
         self.dedupe_limit = dedupe_limit
@@ -481,7 +489,7 @@ class Transformer:
             if (
                 node.mode == "match"
                 and not node.optional
-                and all(_field(out, r) is None for r in refs)
+                and all(field_value(out, r) is None for r in refs)
             ):
                 return refs[0].partition(".")[0], f"empty key for match node nodes.{alias}"
         return None
@@ -537,6 +545,8 @@ class Transformer:
         batch = self._counted(self._batch(records), before)
         if batch.replaced:
             batch.keep_newest(self.mapping.key)
+        if self.erased:
+            batch.erased = self.erased.scrub(self.mapping, batch.rows)
         return batch
 
     def _counted(self, batch: Batch, before: tuple[int, int]) -> Batch:
@@ -641,11 +651,15 @@ class Transformer:
         return batch, converted.take(pa.array(vouched, pa.int64())), [numbers[j] for j in vouched]
 
 
-def _field(row: dict[str, Any], ref: str) -> Any:
-    """A row field: ``column`` or ``column.field`` of an identifier column."""
+def field_value(row: dict[str, Any], ref: str) -> Any:
+    """A row field: ``column`` or ``column.field`` of an identifier column.
+
+    >>> field_value({"email": {"hash": "ab"}}, "email.hash"), field_value({"id": 1}, "id")
+    ('ab', 1)
+    """
     column, _, part = ref.partition(".")
-    value = row[column]
-    return value.get(part) if part and value else value
+    value = row.get(column)
+    return value.get(part) if part and isinstance(value, dict) else value
 
 
 def _fingerprint(values: Iterable[Any]) -> int:

@@ -96,6 +96,27 @@ def test_bulk_holds_the_feed_leases_and_refuses_if_anything_wrote_meanwhile(db, 
     assert set(import_dir.glob("*")) <= before  # the import files are removed on failure too
 
 
+def test_bad_rows_raw_pii_goes_to_the_quarantine_never_to_the_spool(tmp_path):
+    from graphkit.erasure import Erased
+    from graphkit.ingest.bulk import _spool
+
+    data = feedgen.rows()
+    email, card = "Planted.Leak+x@Example.org", "4000 0566 5566 5556"
+    data["sellers"].append({**data["sellers"][0], "seller_id": "bad-seller", "email": email,
+                            "status": "not-a-status"})  # fmt: skip
+    data["payments"].append({**data["payments"][0], "payment_id": "bad-payment",
+                             "card_number": card, "method": "cash"})  # fmt: skip
+    options = Options(feeds_dir=feedgen.write(data, tmp_path / "feeds"),
+                      quarantine_dir=tmp_path / "q")  # fmt: skip
+    for feed, raw in (("sellers", email), ("payments", card)):
+        spool = _spool(options, HASHER, feed, tmp_path / f"{feed}.spool", f"{feed}-1", Erased())
+        assert spool.stat().st_mode & 0o777 == 0o600
+        content = spool.read_bytes()
+        assert raw.encode() not in content and raw.split("+")[0].encode() not in content
+        assert b"not-a-status" not in content and b"cash" not in content
+        assert raw in (tmp_path / "q" / feed / f"{feed}-1.jsonl").read_text()  # quarantined
+
+
 def test_bulk_keeps_the_same_history_as_bolt(db, tmp_path):
     """Rotations, a return to an old email, emptied columns and a tombstone, each in a later
     batch than the version it replaces: the same links retire (valid_to), reopen and keep
