@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,12 +63,12 @@ class SweepSettings:
     lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
     lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
     min_five_star_share: float = _setting(
-        0.8, "A review burst ties its reviewers to the seller when this share is 5-star."
+        0.8, "A listing's review bursts tie their reviewers to the seller when this share is 5-star."
     )
     min_burst_share: float = _setting(
         0.2,
-        "A review burst counts when it is this share of the listing's reviews (not a "
-        "deal-day crowd at a bestseller).",
+        "A listing's review bursts count when together they are this share of its reviews "
+        "(not a deal-day crowd at a bestseller).",
     )
     launch_days: int = _setting(
         7, "Bursts within this many days of the listing are launch crowds, not evidence."
@@ -92,7 +93,13 @@ class SweepSettings:
     min_lockstep_reviewers: int = _setting(3, "Reviewers in significant lockstep for a pool.")
     min_brand_sellers: int = _setting(3, "Sellers joined by significant brand links.")
     max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
-    min_members: int = _setting(3, "Accounts a ring needs (a pair is a coincidence).")
+    pair_identity_support: float = _setting(
+        2.0,
+        "A ring of two accounts needs this many distinct rare identifiers (IPs, addresses, "
+        "phones count half): one shared device or card is a household, a couple, two "
+        "colleagues; a device and a card are one operator.",
+    )
+    min_members: int = _setting(2, "Accounts a ring needs.")
     min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
     jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
 
@@ -232,25 +239,50 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
-    """Each reviewer of a surprising 5-star burst on a listing, tied to its seller: the burst
-    is unlikely at the listing's own pace (Poisson surprise against ``expected``), a large
-    share of the listing's reviews (a deal-day crowd at a bestseller is not), nearly all
-    5-star, and not the launch crowd of its first days."""
-    links = []
+    """Each reviewer of a listing's surprising bursts, tied to its seller. A burst is a window
+    unlikely at the listing's own pace (Poisson surprise against ``expected``) that is not the
+    launch crowd of its first days; overlapping windows of one listing (``slot``) give way to
+    the fullest. The listing's bursts count when together they are a large share of its
+    reviews (deal-day crowds at a bestseller are not) and nearly all 5-star (counted over all
+    of them, so one 4-star review does not undo a small burst).
+
+    >>> row = {"product_id": "p", "seller_id": "s", "slot": 7, "n_reviewers": 5,
+    ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 5, "n_ratings": 5,
+    ...        "days_after_listing": 30, "burst_start": "2024-01-01", "reviewers": list("abcde")}
+    >>> [(link.a, link.b) for link in burst_links([row], SweepSettings())][:2]
+    [('s', 'a'), ('s', 'b')]
+    """
+    by_product: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        surprise = poisson_surprise(row["n_reviewers"], row["expected"])
+        if row["seller_id"] is not None:
+            by_product[row["product_id"]].append(row)
+    links = []
+    for windows in by_product.values():
+        bursts, slots = [], set()
+        for row in sorted(windows, key=lambda w: (-w["n_reviewers"], w["slot"])):
+            surprise = poisson_surprise(row["n_reviewers"], row["expected"])
+            if (
+                surprise < settings.min_surprise
+                or row["days_after_listing"] < settings.launch_days
+                or {row["slot"], row["slot"] + 1} & slots
+            ):
+                continue
+            slots |= {row["slot"], row["slot"] + 1}
+            bursts.append((row, surprise))
+        in_bursts = sum(row["n_reviewers"] for row, _ in bursts)
+        five_star = sum(row["n_five_star"] for row, _ in bursts)
         if (
-            row["seller_id"] is None
-            or surprise < settings.min_surprise
-            or row["five_star_share"] < settings.min_five_star_share
-            or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
-            or row["days_after_listing"] < settings.launch_days
+            not bursts
+            or in_bursts < settings.min_burst_share * bursts[0][0]["n_reviews"]
+            or five_star < settings.min_five_star_share * sum(r["n_ratings"] for r, _ in bursts)
         ):
             continue
-        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers")}
-        facts["surprise"] = round(surprise, 2)
-        weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
-        links += [Link(row["seller_id"], r, "burst", weight, (facts,)) for r in row["reviewers"]]
+        for row, surprise in bursts:
+            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
+            facts.update(surprise=round(surprise, 2), listing_burst_share=round(
+                in_bursts / row["n_reviews"], 3))  # fmt: skip
+            weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
+            links += [Link(row["seller_id"], r, "burst", weight, (facts,)) for r in row["reviewers"]]
     return links
 
 
@@ -291,7 +323,8 @@ def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
     - ``identity``: its accounts with identity links hold at least ``min_identity_support``
       x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
       count half): rings chain many personal identifiers, honest offices, families and cafés
-      share one or two;
+      share one or two; a ring of two needs ``pair_identity_support`` of them (one shared
+      device is what a couple shows);
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
@@ -307,10 +340,15 @@ def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
         for item in link.evidence
         if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
     }
+    needed = (
+        settings.min_identity_support * (len(holders) - 1)
+        if len(ring.members) > 2
+        else settings.pair_identity_support
+    )
     if (
         any(kind == SELLER for kind, _ in holders)
         and len(holders) >= 2
-        and sum(rare.values()) >= settings.min_identity_support * (len(holders) - 1)
+        and sum(rare.values()) >= needed
     ):
         found.append("identity")
     paid = {
