@@ -309,7 +309,7 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     weak = [link for link in links if link.kind == "solicited" and link not in strong]
     full = link_graph(strong + weak)
     for i, ring in enumerate(rings):
-        if "paid-reviews" in ring_evidence(ring, settings):
+        if evidence_shares(ring, settings)["paid-reviews"] >= 1.0:
             sellers = set(ring.sellers)
             extra = {(REVIEWER, link.b) for link in weak if link.a in sellers} - taken
             rings[i] = make_ring(full, ring.accounts | extra)
@@ -318,19 +318,41 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
 
 
 def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
-    """What makes the group a ring (empty: nothing does, it is not reported):
+    """What makes the group a ring (empty: nothing does, it is not reported): the kinds of
+    :func:`evidence_shares` that meet their requirement on their own; failing that, the kinds
+    that together do (their shares add up to 1: one shared mailbox and two brands no one else
+    sells, one paid reviewer and a pair of sellers on one card).
 
-    - ``identity``: its accounts with identity links hold at least ``min_identity_support``
-      x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
-      count half): rings chain many personal identifiers, honest offices, families and cafés
-      share one or two; a ring of two needs ``pair_identity_support`` of them (one shared
-      device is what a couple shows);
+    >>> pair = [Link("s1", "s2", "identity", 0.5, ({"kind": "email", "identifier": "e",
+    ...                                              "degree": 2},), ("seller", "seller")),
+    ...         Link("s1", "s2", "brand", 1.0, ())]
+    >>> ring_evidence(make_ring(link_graph(pair), {("seller", "s1"), ("seller", "s2")}),
+    ...               SweepSettings())
+    ['identity', 'brands']
+    """
+    shares = evidence_shares(ring, settings)
+    whole = [kind for kind, share in shares.items() if share >= 1.0]
+    if whole:
+        return whole
+    if sum(shares.values()) >= 1.0:
+        return [kind for kind, share in shares.items() if share > 0]
+    return []
+
+
+def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
+    """How much of each kind of evidence the group holds, as a share of what that kind needs
+    alone to make a ring:
+
+    - ``identity``: its accounts with identity links (a seller among them) hold at least
+      ``min_identity_support`` x (n - 1) distinct identifiers of degree <= ``max_strong_degree``
+      (reassignable kinds count half): rings chain many personal identifiers, honest offices,
+      families and cafés share one or two; a ring of two needs ``pair_identity_support`` of
+      them (one shared device is what a couple shows);
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
     - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings.
     """
-    found = []
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
     holders = {end for link in identity for end in link.ends}
     rare = {
@@ -345,32 +367,26 @@ def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
         if len(ring.members) > 2
         else settings.pair_identity_support
     )
-    if (
-        any(kind == SELLER for kind, _ in holders)
-        and len(holders) >= 2
-        and sum(rare.values()) >= needed
-    ):
-        found.append("identity")
+    with_seller = len(holders) >= 2 and any(kind == SELLER for kind, _ in holders)
     paid = {
         link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
     }
-    if len(paid) >= settings.min_paid_reviewers:
-        found.append("paid-reviews")
     lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
-    if len(lockstep) >= settings.min_lockstep_reviewers:
-        found.append("lockstep")
     brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
-    if len(brands) >= settings.min_brand_sellers:
-        found.append("brands")
     bursts = {
         (item["product_id"], item["burst_start"])
         for link in ring.links
         if link.kind == "burst"
         for item in link.evidence
     }
-    if len(bursts) >= settings.min_bursts:
-        found.append("bursts")
-    return found
+    shares = {
+        "identity": sum(rare.values()) / needed if with_seller else 0.0,
+        "paid-reviews": len(paid) / settings.min_paid_reviewers,
+        "lockstep": len(lockstep) / settings.min_lockstep_reviewers,
+        "brands": len(brands) / settings.min_brand_sellers,
+        "bursts": len(bursts) / settings.min_bursts,
+    }
+    return {kind: round(share, 3) for kind, share in shares.items()}
 
 
 def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
