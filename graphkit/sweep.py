@@ -223,12 +223,12 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
             links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
     for row in records(lockstep.result()):
-        surprise = poisson_surprise(row["n_products"], row["expected"])
+        surprise = poisson_surprise(row["n_occasions"], row["expected"])
         if surprise < settings.min_surprise:
             continue
         weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
-        facts = {k: row[k] for k in ("n_products", "expected", "reviews_a", "reviews_b",
-                                     "products", "sellers")}  # fmt: skip
+        facts = {k: row[k] for k in ("n_products", "n_occasions", "expected", "reviews_a",
+                                     "reviews_b", "products", "sellers")}  # fmt: skip
         facts["surprise"] = round(surprise, 2)
         links.append(Link(row["reviewer_a"], row["reviewer_b"], "lockstep", weight, (facts,)))
         for seller in row["sellers"]:
