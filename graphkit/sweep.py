@@ -63,7 +63,7 @@ class SweepSettings:
     lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
     lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
     min_five_star_share: float = _setting(
-        0.8, "A listing's review bursts tie their reviewers to the seller when this share is 5-star."
+        0.8, "A listing's bursts tie their reviewers to the seller when this share is 5-star."
     )
     min_burst_share: float = _setting(
         0.2,
@@ -279,10 +279,11 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
             continue
         for row, surprise in bursts:
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
-            facts.update(surprise=round(surprise, 2), listing_burst_share=round(
-                in_bursts / row["n_reviews"], 3))  # fmt: skip
+            facts["surprise"] = round(surprise, 2)
+            facts["listing_burst_share"] = round(in_bursts / row["n_reviews"], 3)
             weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
-            links += [Link(row["seller_id"], r, "burst", weight, (facts,)) for r in row["reviewers"]]
+            seller = row["seller_id"]
+            links += [Link(seller, r, "burst", weight, (facts,)) for r in row["reviewers"]]
     return links
 
 
