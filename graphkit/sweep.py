@@ -67,8 +67,8 @@ class SweepSettings:
     )
     min_burst_share: float = _setting(
         0.2,
-        "A listing's review bursts count when together they are this share of its reviews "
-        "(not a deal-day crowd at a bestseller).",
+        "A review burst counts when it is this share of the listing's reviews (not a "
+        "deal-day crowd at a bestseller).",
     )
     launch_days: int = _setting(
         7, "Bursts within this many days of the listing are launch crowds, not evidence."
@@ -93,13 +93,11 @@ class SweepSettings:
     min_lockstep_reviewers: int = _setting(3, "Reviewers in significant lockstep for a pool.")
     min_brand_sellers: int = _setting(3, "Sellers joined by significant brand links.")
     max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
-    pair_identity_support: float = _setting(
-        2.0,
-        "A ring of two accounts needs this many distinct rare identifiers (IPs, addresses, "
-        "phones count half): one shared device or card is a household, a couple, two "
-        "colleagues; a device and a card are one operator.",
+    min_members: int = _setting(
+        3,
+        "Accounts a ring needs: a pair sharing a device or a card, or even both, is as often "
+        "a couple or a family as a ring.",
     )
-    min_members: int = _setting(2, "Accounts a ring needs.")
     min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
     jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
 
@@ -240,11 +238,11 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
     """Each reviewer of a listing's surprising bursts, tied to its seller. A burst is a window
-    unlikely at the listing's own pace (Poisson surprise against ``expected``) that is not the
-    launch crowd of its first days; overlapping windows of one listing (``slot``) give way to
-    the fullest. The listing's bursts count when together they are a large share of its
-    reviews (deal-day crowds at a bestseller are not) and nearly all 5-star (counted over all
-    of them, so one 4-star review does not undo a small burst).
+    unlikely at the listing's own pace (Poisson surprise against ``expected``), a large share
+    of the listing's reviews (a deal-day crowd at a bestseller is not) and not the launch
+    crowd of its first days; overlapping windows of one listing (``slot``) give way to the
+    fullest. The listing's bursts count when they are nearly all 5-star, counted over all of
+    them (one 4-star review does not undo a small burst).
 
     >>> row = {"product_id": "p", "seller_id": "s", "slot": 7, "n_reviewers": 5,
     ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 5, "n_ratings": 5,
@@ -263,24 +261,21 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
             surprise = poisson_surprise(row["n_reviewers"], row["expected"])
             if (
                 surprise < settings.min_surprise
+                or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
                 or row["days_after_listing"] < settings.launch_days
                 or {row["slot"], row["slot"] + 1} & slots
             ):
                 continue
             slots |= {row["slot"], row["slot"] + 1}
             bursts.append((row, surprise))
-        in_bursts = sum(row["n_reviewers"] for row, _ in bursts)
         five_star = sum(row["n_five_star"] for row, _ in bursts)
-        if (
-            not bursts
-            or in_bursts < settings.min_burst_share * bursts[0][0]["n_reviews"]
-            or five_star < settings.min_five_star_share * sum(r["n_ratings"] for r, _ in bursts)
+        if not bursts or five_star < settings.min_five_star_share * sum(
+            row["n_ratings"] for row, _ in bursts
         ):
             continue
         for row, surprise in bursts:
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
             facts["surprise"] = round(surprise, 2)
-            facts["listing_burst_share"] = round(in_bursts / row["n_reviews"], 3)
             weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
             seller = row["seller_id"]
             links += [Link(seller, r, "burst", weight, (facts,)) for r in row["reviewers"]]
@@ -321,10 +316,10 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
 def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
     """What makes the group a ring (empty: nothing does, it is not reported): the kinds of
     :func:`evidence_shares` that meet their requirement on their own; failing that, the kinds
-    that together do (their shares add up to 1: one shared mailbox and two brands no one else
-    sells, one paid reviewer and a pair of sellers on one card).
+    that together do (their shares add up to 1: one shared IP and two brands no one else
+    sells, one paid reviewer and two brands).
 
-    >>> pair = [Link("s1", "s2", "identity", 0.5, ({"kind": "email", "identifier": "e",
+    >>> pair = [Link("s1", "s2", "identity", 0.5, ({"kind": "ip", "identifier": "i",
     ...                                              "degree": 2},), ("seller", "seller")),
     ...         Link("s1", "s2", "brand", 1.0, ())]
     >>> ring_evidence(make_ring(link_graph(pair), {("seller", "s1"), ("seller", "s2")}),
@@ -347,8 +342,7 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     - ``identity``: its accounts with identity links (a seller among them) hold at least
       ``min_identity_support`` x (n - 1) distinct identifiers of degree <= ``max_strong_degree``
       (reassignable kinds count half): rings chain many personal identifiers, honest offices,
-      families and cafés share one or two; a ring of two needs ``pair_identity_support`` of
-      them (one shared device is what a couple shows);
+      families and cafés share one or two;
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
@@ -363,11 +357,6 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         for item in link.evidence
         if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
     }
-    needed = (
-        settings.min_identity_support * (len(holders) - 1)
-        if len(ring.members) > 2
-        else settings.pair_identity_support
-    )
     with_seller = len(holders) >= 2 and any(kind == SELLER for kind, _ in holders)
     paid = {
         link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
@@ -381,7 +370,11 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         for item in link.evidence
     }
     shares = {
-        "identity": sum(rare.values()) / needed if with_seller else 0.0,
+        "identity": (
+            sum(rare.values()) / (settings.min_identity_support * (len(holders) - 1))
+            if with_seller
+            else 0.0
+        ),
         "paid-reviews": len(paid) / settings.min_paid_reviewers,
         "lockstep": len(lockstep) / settings.min_lockstep_reviewers,
         "brands": len(brands) / settings.min_brand_sellers,

@@ -37,20 +37,19 @@ def test_paid_reviews_make_a_ring_customer_service_does_not() -> None:
     assert ring_evidence(shop, SETTINGS) == []
 
 
-def test_a_pair_needs_more_than_one_shared_device() -> None:
-    couple = [shared("s1", "s2", "device", "d1", 2)]
-    operator = [shared("s1", "s2", "device", "d1", 2), shared("s1", "s2", "payment", "c1", 2)]
-    assert ring_evidence(rings_from_links(couple)[0], SETTINGS) == []
-    assert ring_evidence(rings_from_links(operator)[0], SETTINGS) == ["identity"]
-
-
 def test_evidence_that_falls_short_alone_adds_up() -> None:
-    mailbox = shared("s1", "s2", "email", "e1", 2)
+    """Two sellers on one IP, two brands only they sell, one reviewer they paid: each kind
+    falls short alone (an IP counts half), any two together make a ring."""
+    ip = shared("s1", "s2", "ip", "ip1", 2)
     brands = Link("s1", "s2", "brand", 1.0, ({"n_shared": 2, "expected": 0.003},))
-    assert ring_evidence(rings_from_links([mailbox])[0], SETTINGS) == []
-    assert ring_evidence(rings_from_links([brands])[0], SETTINGS) == []
-    assert ring_evidence(rings_from_links([mailbox, brands])[0], SETTINGS) == [
-        "identity",
+    paid = {"avg_rating": 5.0, "contact_share": 0.3, "refund_share": 1.0,
+            "refund_after_review": True}  # fmt: skip
+    bought = Link("s1", "r1", "solicited", 0.7, (paid,))
+    for alone in (ip, brands, bought):
+        assert ring_evidence(rings_from_links([alone])[0], SETTINGS) == []
+    assert ring_evidence(rings_from_links([ip, brands])[0], SETTINGS) == ["identity", "brands"]
+    assert ring_evidence(rings_from_links([brands, bought])[0], SETTINGS) == [
+        "paid-reviews",
         "brands",
     ]
 
