@@ -6,7 +6,9 @@ sharing them says nothing about fraud. The register lists them as raw values (YA
 matching nodes ``benign = true`` with a ``benign_reason``. Every canned query skips them.
 The applied register is kept in the graph, ``(:BenignRegister)`` with its version and the
 entries' keys (hashes, no raw value), and every load or sync applies it again at its end, so
-identifiers that arrive later are marked too (:func:`reapply`).
+identifiers that arrive later are marked too (:func:`reapply`). Like a load, applying a
+register checks the hash key's fingerprint first: hashes under another key would match
+nothing, and the register would silently mark nothing.
 
 Register format::
 
@@ -37,6 +39,7 @@ from pydantic import BaseModel, ValidationError
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
 from graphkit.identity import Hasher, InvalidIdentifier
+from graphkit.ingest.checkpoint import check_key
 
 CYPHER = Path(__file__).resolve().parent.parent / "cypher" / "register" / "mark-benign.cypher"
 
@@ -93,7 +96,10 @@ def node_key(entry: Entry, hasher: Hasher) -> str:
 
 
 def apply_register(db: Database, register: Register, hasher: Hasher) -> int:
-    """Mark the register's identifiers benign (unmarking older versions); returns how many."""
+    """Mark the register's identifiers benign (unmarking older versions); returns how many.
+    Refuses (:class:`~graphkit.ingest.checkpoint.KeyMismatch`) a key the graph was not
+    hashed with."""
+    check_key(db, hasher)
     entries = []
     for index, entry in enumerate(register.entries):
         try:

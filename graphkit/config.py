@@ -12,6 +12,7 @@ The config file is ``$GRAPHKIT_CONFIG``, else ``./graphkit.toml``, else
 
     [graphkit]
     hash_key = "..."          # HMAC key for identifiers; required outside the demo
+    new_hash_key = "..."      # only while rotating the key (`graphkit rekey`)
     home = "/var/lib/graphkit"
 
     [server]                  # the managed local Neo4j (used when no uri is set)
@@ -51,6 +52,7 @@ ENV_VARS = {
     "NEO4J_PASSWORD": ("neo4j", "password"),
     "NEO4J_DATABASE": ("neo4j", "database"),
     "GRAPHKIT_HASH_KEY": ("graphkit", "hash_key"),
+    "GRAPHKIT_NEW_HASH_KEY": ("graphkit", "new_hash_key"),
     "GRAPHKIT_HOME": ("graphkit", "home"),
     "GRAPHKIT_NEO4J_VERSION": ("server", "version"),
     "GRAPHKIT_APOC_VERSION": ("server", "apoc_version"),
@@ -71,6 +73,7 @@ class Settings(BaseModel):
     password: SecretStr | None = None
     database: str = "neo4j"
     hash_key: SecretStr | None = None
+    new_hash_key: SecretStr | None = None  # only for `graphkit rekey` (key rotation)
     home: Path = Path.home() / ".cache" / "graphkit"
     neo4j_version: str = NEO4J_VERSION
     apoc_version: str = APOC_VERSION

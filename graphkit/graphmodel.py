@@ -83,6 +83,23 @@ EVENT_RELS = ("REVIEWED", "MESSAGED", "REFUNDED")
 #: Account states that enforcement has acted on.
 CLOSED_STATUSES = ("closed", "suspended")
 
+#: History of the relationships snapshot feeds write (identity links, listings): a link holds
+#: from ``valid_from`` (the watermark of the row that first wrote it) to ``valid_to`` (the
+#: watermark of the row that retired it, or the time of the full load that no longer saw it).
+#: It is never deleted; a link written again is current again (``valid_to`` removed,
+#: ``valid_from`` kept). Canned queries read current links, ``CURRENT``, unless their header
+#: says ``history: true``.
+VALID_FROM, VALID_TO = "valid_from", "valid_to"
+CURRENT = "valid_to IS NULL"  # Cypher: `[r:HAS_EMAIL WHERE r.valid_to IS NULL]`
+#: A snapshot feed's entity whose source row was deleted (a tombstone row, or gone from the
+#: partition a full load read); its links of that feed are retired.
+DELETED_AT = "deleted_at"
+#: The source partition (file name, or PostgreSQL table) that last wrote a snapshot feed's
+#: node or relationship: a full load retires only what came from partitions it read.
+PARTITION = "partition"
+#: Relationship types that carry history (the relationships of the snapshot feeds).
+HISTORY_RELS = ("HAS_EMAIL", "HAS_PHONE", "REGISTERED_AT", "LISTS", "OF_BRAND", "SELLS")
+
 
 def account_kind(labels: Iterable[str]) -> str | None:
     """The account kind of a node with these labels (``None`` when it is no account)."""

@@ -44,7 +44,7 @@ import pandas as pd
 import pyvis
 from pyvis.network import Network
 
-from graphkit.graphmodel import IDENTIFIERS, NODE_KEYS
+from graphkit.graphmodel import IDENTIFIERS, NODE_KEYS, VALID_FROM, VALID_TO
 from graphkit.packs.result import Node, Relationship, Subgraph
 
 __all__ = [
@@ -122,6 +122,8 @@ EDGE_SHOWN = (
     "ts",
     "verified",
     "n_products",
+    VALID_FROM,
+    VALID_TO,
 )
 INACTIVE = {"closed", "suspended"}
 PREFIX = 10
@@ -354,8 +356,10 @@ def _node_style(
 
 
 def _edge_style(rel: Relationship) -> dict[str, Any]:
+    """Solicitations stand out; a retired link (history: ``valid_to``) is dashed."""
     solicitation = rel.type in ("MESSAGED", "REFUNDED")
-    return {"color": "#ff7f0e" if solicitation else "#9e9e9e", "width": 2 if solicitation else 1}
+    style = {"color": "#ff7f0e" if solicitation else "#9e9e9e", "width": 2 if solicitation else 1}
+    return style | ({"dashes": True} if rel.properties.get(VALID_TO) is not None else {})
 
 
 def _edge_tooltip(rel: Relationship) -> str:

@@ -145,15 +145,24 @@ FILES = {
 }  # fmt: skip
 
 
-def write(feeds: dict[str, list[dict]], out: Path, *, append: bool = False) -> Path:
-    """Write ``feeds`` as files into ``out`` (appending rows when ``append``)."""
+def write(
+    feeds: dict[str, list[dict]], out: Path, *, append: bool = False, name: str | None = None
+) -> Path:
+    """Write ``feeds`` as files into ``out`` (appending rows when ``append``); ``name``: a
+    part's name (``sellers.csv`` -> ``sellers.<name>.csv``). CSV columns beyond the feed's
+    usual ones (an ``op`` marker) follow them."""
     out.mkdir(parents=True, exist_ok=True)
     for feed, data in feeds.items():
         path = out / FILES[feed]
+        if name:
+            path = path.with_name(f"{feed}.{name}{path.suffix}")
         if path.suffix == ".csv":
             new = not (append and path.exists())
             with path.open("a" if not new else "w", newline="") as f:
-                writer = csv.DictWriter(f, COLUMNS[feed])
+                extra = [
+                    k for k in dict.fromkeys(k for r in data for k in r) if k not in COLUMNS[feed]
+                ]
+                writer = csv.DictWriter(f, COLUMNS[feed] + extra)
                 if new:
                     writer.writeheader()
                 writer.writerows(data)

@@ -7,7 +7,9 @@ from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from typing import Any, TypeVar
 
+import psycopg
 import typer
+from psycopg.conninfo import conninfo_to_dict
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -56,6 +58,29 @@ def friendly_errors(func: F) -> F:
             raise typer.Exit(exc.exit_code) from None
 
     return wrapper  # type: ignore[return-value]
+
+
+def dsn_without_password(
+    ctx: typer.Context, param: typer.CallbackParam, value: str | None
+) -> str | None:
+    """Refuse a PostgreSQL DSN that carries a password on the command line: every process
+    on the machine can read another's arguments (``ps``). From the environment it is fine.
+
+    Use as ``typer.Option(..., callback=dsn_without_password)``.
+    """
+    source = ctx.get_parameter_source(param.name or "")
+    if value and source is not None and source.name == "COMMANDLINE":
+        try:
+            password = conninfo_to_dict(value).get("password")
+        except psycopg.ProgrammingError:
+            password = None  # not a DSN psycopg reads: the connection reports that
+        if password:
+            raise typer.BadParameter(
+                "this DSN holds a password, and command-line arguments are visible to every "
+                "process: set GRAPHKIT_PG_DSN instead, or keep the password in ~/.pgpass "
+                "(or PGPASSFILE / PGPASSWORD)"
+            )
+    return value
 
 
 def group(name: str, help: str) -> typer.Typer:

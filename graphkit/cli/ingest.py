@@ -9,7 +9,14 @@ from pathlib import Path
 import typer
 from rich.table import Table
 
-from graphkit.cli.app import app, console, feed_progress, friendly_errors, out
+from graphkit.cli.app import (
+    app,
+    console,
+    dsn_without_password,
+    feed_progress,
+    friendly_errors,
+    out,
+)
 from graphkit.config import load_settings
 from graphkit.db import Database
 from graphkit.identity import Hasher
@@ -31,7 +38,8 @@ DSN = typer.Option(
     None,
     "--dsn",
     envvar="GRAPHKIT_PG_DSN",
-    help="PostgreSQL DSN (never logged).",
+    help="PostgreSQL DSN (never logged); with a password, set GRAPHKIT_PG_DSN instead.",
+    callback=dsn_without_password,
     show_default=False,
 )
 MAPPINGS = typer.Option(
@@ -75,7 +83,7 @@ def _pending(result: FeedResult) -> str:
 def _summary(results: list[FeedResult], max_bad_ratio: float) -> int:
     table = Table("feed", "status", "read", "written", "superseded", "quarantined", "known bad",
                   "bad %", "pending (oldest)", "rows/s", "top reason (field: reason)",
-                  "values dropped")  # fmt: skip
+                  "values dropped", "erased")  # fmt: skip
     for r in results:
         top = max(r.reasons, key=r.reasons.__getitem__) if r.reasons else ""
         rate = f"{r.written / r.seconds:,.0f}" if r.seconds else "-"
@@ -83,7 +91,7 @@ def _summary(results: list[FeedResult], max_bad_ratio: float) -> int:
         dropped = ", ".join(f"{column} {n:,}" for column, n in sorted(r.dropped.items()))
         table.add_row(r.feed, r.status, f"{r.read:,}", f"{r.written:,}", f"{r.superseded:,}",
                       f"{r.quarantined:,}", f"{r.known_bad:,}", f"{100 * r.bad_ratio:.2f}",
-                      _pending(r), rate, top, dropped, style=style)  # fmt: skip
+                      _pending(r), rate, top, dropped, f"{r.erased:,}", style=style)  # fmt: skip
     out.print(table)
     for r in results:
         if r.quarantine_file:

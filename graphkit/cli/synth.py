@@ -6,7 +6,7 @@ from pathlib import Path
 
 import typer
 
-from graphkit.cli.app import app, friendly_errors, out
+from graphkit.cli.app import app, dsn_without_password, friendly_errors, out
 from graphkit.errors import GraphkitError
 
 
@@ -17,7 +17,12 @@ def synth(
     seed: int = typer.Option(7, "--seed", min=0, help="Same seed, byte-identical output."),
     out_dir: Path = typer.Option(..., "--out", help="Directory for feeds/ and truth/."),
     to_postgres: str = typer.Option(
-        None, "--to-postgres", help="Also write schema `marketplace` to this PostgreSQL DSN."
+        None,
+        "--to-postgres",
+        envvar="GRAPHKIT_SYNTH_DSN",
+        callback=dsn_without_password,
+        help="Also write schema `marketplace` to this PostgreSQL DSN (with a password: set "
+        "GRAPHKIT_SYNTH_DSN instead).",
     ),
     fmt: str = typer.Option(
         "graphkit",

@@ -33,10 +33,11 @@ import pyarrow as pa
 import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
-from graphkit import schema
+from graphkit import erasure, schema
 from graphkit.config import Settings, load_settings
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
+from graphkit.graphmodel import DELETED_AT, PARTITION, VALID_FROM, VALID_TO
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint, lease, pending
 from graphkit.ingest.checkpoint import Run
@@ -44,7 +45,7 @@ from graphkit.ingest.mapping import IMPORT_TYPES, Mapping, load_mappings, load_o
 from graphkit.ingest.quarantine import Quarantine, remember, remembered
 from graphkit.ingest.sources import Columns, Source, chunks, open_source
 from graphkit.ingest.sync import FeedResult, Options, Progress, select_feeds
-from graphkit.ingest.transform import Batch, Transformer
+from graphkit.ingest.transform import Bad, Batch, Transformer, field_value
 from graphkit.ingest.writer import compile_statement, entity, q, version
 from graphkit.server import ManagedServer
 
@@ -56,10 +57,10 @@ class BulkError(GraphkitError):
     """The bulk import cannot run here (database not empty, no managed server)."""
 
 
-def _get(row: dict[str, Any], ref: str) -> Any:
-    column, _, field = ref.partition(".")
-    value = row.get(column)
-    return value.get(field) if field and isinstance(value, dict) else value
+def _when(m: Mapping, row: dict[str, Any], tag: int) -> datetime:
+    """When a row's change holds, as the writer's: its watermark, else the run's start."""
+    newest = version(m)
+    return row[newest] if newest else datetime.fromtimestamp(tag / 1000, UTC)
 
 
 def _cell(value: Any) -> str:
@@ -87,8 +88,14 @@ class Graph:
         self.snapshots: dict[tuple[str, End], set[tuple[str, End, End]]] = {}
         self.streams: dict[tuple[str, str, str], tuple[TextIO, Any, list[str]]] = {}
 
-    def apply(self, m: Mapping, row: dict[str, Any], tag: int) -> list[str]:
-        """Add one row; return the aliases of referenced nodes that do not exist."""
+    def apply(
+        self, m: Mapping, row: dict[str, Any], tag: int, part: str | None = None
+    ) -> list[str]:
+        """Add one row (from source partition ``part``); return the aliases of referenced
+        nodes that do not exist."""
+        if m.deleted is not None and row[m.deleted.column] in m.deleted.values:
+            self._tombstone(m, row, tag, part)
+            return []
         ends: dict[str, End | None] = {}
         missing = []
         cases = {alias: node.cases_for(row) for alias, node in m.nodes.items()}  # never empty:
@@ -96,7 +103,7 @@ class Graph:
             ends[alias], keyed = None, False
             for case in cases[alias]:  # match: the first case whose node exists
                 (prop, ref), *_ = case.key.items()
-                key = _get(row, ref)
+                key = field_value(row, ref)
                 self.keys[case.label] = prop
                 keyed = keyed or key is not None
                 if node.mode == "match" and key is not None and key in self.nodes[case.label]:
@@ -108,39 +115,74 @@ class Graph:
             return missing
         for alias, node in m.nodes.items():
             (case,) = cases[alias] if node.mode == "merge" else [None]  # type: ignore[list-item]
-            key = _get(row, next(iter(case.key.values()))) if case else None
+            key = field_value(row, next(iter(case.key.values()))) if case else None
             if case and key is not None:
                 label = case.label
                 props = self.nodes[label].setdefault(key, {})
                 refs = dict(case.properties)
                 if entity(m) == ("node", alias):
                     refs["watermark"] = m.watermark  # type: ignore[assignment]
+                    if m.mode == "snapshot":  # written again: no longer deleted
+                        props.pop(DELETED_AT, None)
+                        self._partition(label, props, part)
                 for p, ref in refs.items():
-                    props[p] = _get(row, ref)
+                    props[p] = field_value(row, ref)
                     self.types[(label, p)] = m.ref_type(ref)
                 props.update(lastupdated=tag, source=m.feed)
                 ends[alias] = (label, key)
         current: dict[tuple[str, End], set] = defaultdict(set)
+        given: set[tuple[str, End]] = set()  # groups whose row names another end
         for i, rel in enumerate(m.relationships):
             a, b = ends[rel.from_], ends[rel.to]
             anchor = ends[rel.snapshot_of] if rel.snapshot_of else None
             pairs = current.setdefault((rel.type, anchor), set()) if anchor else set()
+            if anchor and (b if rel.snapshot_of == rel.from_ else a) is not None:
+                given.add((rel.type, anchor))
             if a is not None and b is not None:
-                self._relationship(m, i, rel, a, b, row, tag)
+                self._relationship(m, i, rel, a, b, row, tag, part)
                 pairs.add((rel.type, a, b))
-        for anchor, pairs in current.items():  # as the writer's retire: older rows' pairs go
-            for old in self.snapshots.get(anchor, set()) - pairs:
-                self.pairs.pop(old, None)
-            self.snapshots[anchor] = pairs
+        keep = {r.type for r in m.relationships if r.on_null == "keep"}
+        for group, pairs in current.items():  # as the writer's retire
+            if group[0] in keep and group not in given:
+                continue  # on_null: keep, and the row names no other end: the links stay
+            self._retire(m, group, pairs, _when(m, row, tag))
         return []
 
+    def _retire(self, m: Mapping, group: tuple[str, End], pairs: set, when: Any) -> None:
+        """Older rows' pairs of a snapshot group are retired (``valid_to``), not dropped."""
+        for old in self.snapshots.get(group, set()) - pairs:
+            self.pairs[old].setdefault(VALID_TO, when)
+            self.types[(old[0], VALID_TO)] = "datetime"
+        self.snapshots[group] = pairs
+
+    def _tombstone(self, m: Mapping, row: dict, tag: int, part: str | None) -> None:
+        """As the writer's tombstone statement: mark the entity, retire its links."""
+        _, alias = entity(m)  # type: ignore[misc]
+        node = m.nodes[str(alias)]
+        ((_, ref),) = node.key.items()  # type: ignore[union-attr]
+        props = self.nodes[node.label].get(field_value(row, ref))  # type: ignore[index]
+        if props is None:  # an entity the graph does not hold: nothing to delete
+            return
+        when = _when(m, row, tag)
+        props.update({DELETED_AT: when, "watermark": when, "lastupdated": tag, "source": m.feed})
+        self.types[(node.label, DELETED_AT)] = "datetime"  # type: ignore[index]
+        self._partition(node.label, props, part)  # type: ignore[arg-type]
+        end = (node.label, field_value(row, ref))
+        for rel_type in {r.type for r in m.relationships if r.snapshot_of == alias}:
+            self._retire(m, (rel_type, end), set(), when)  # type: ignore[arg-type]
+
+    def _partition(self, name: str, props: dict[str, Any], part: str | None) -> None:
+        if part is not None:  # a replayed row has none: the old one stays
+            props[PARTITION] = part
+            self.types[(name, PARTITION)] = "string"
+
     def _relationship(
-        self, m: Mapping, i: int, rel: Any, a: End, b: End, row: dict, tag: int
+        self, m: Mapping, i: int, rel: Any, a: End, b: End, row: dict, tag: int, part: str | None
     ) -> None:
         if rel.key:
             (kp, kref), *_ = rel.key.items()
-            values = {kp: _get(row, kref)} | {
-                p: _get(row, spec.value) for p, spec in rel.props.items()
+            values = {kp: field_value(row, kref)} | {
+                p: field_value(row, spec.value) for p, spec in rel.props.items()
             }
             if entity(m) == ("rel", i):
                 values["watermark"] = row[m.watermark]
@@ -150,10 +192,10 @@ class Graph:
         fresh = True
         if rel.events:
             ids = props.setdefault(rel.events.list, [])
-            event = _get(row, rel.events.id)
+            event = field_value(row, rel.events.id)
             fresh = event not in ids
         for p, spec in rel.props.items():
-            value, old = _get(row, spec.value), props.get(p)
+            value, old = field_value(row, spec.value), props.get(p)
             self.types[(rel.type, p)] = "float" if spec.agg == "sum" else m.ref_type(spec.value)
             if spec.agg == "set":
                 props[p] = value
@@ -170,6 +212,11 @@ class Graph:
         if rel.snapshot_of and version(m):
             props["watermark"] = row[m.watermark]  # type: ignore[index]
             self.types[(rel.type, "watermark")] = m.ref_type(m.watermark)
+        if m.mode == "snapshot":  # history: first written, or current again
+            props.setdefault(VALID_FROM, _when(m, row, tag))
+            props.pop(VALID_TO, None)
+            self.types[(rel.type, VALID_FROM)] = "datetime"
+            self._partition(rel.type, props, part)
         props.update(lastupdated=tag, source=m.feed)
 
     def _stream(self, rel_type: str, a: End, b: End, values: dict, m: Mapping, rel: Any) -> None:
@@ -228,6 +275,13 @@ class Graph:
             f.write(out.getvalue().decode())
         return missing
 
+    def add_nodes(self, label: str, key: str, nodes: list[dict], types: dict[str, str]) -> None:
+        """Import ``nodes`` (property dicts, ``key`` unique) as they are, e.g. records to keep."""
+        self.keys[label] = key
+        for props in nodes:
+            self.nodes[label][props[key]] = {p: v for p, v in props.items() if p != key}
+        self.types |= {(label, p): kind for p, kind in types.items()}
+
     def _header(self, name: str, header: list[str]) -> None:
         with (self.dir / f"{name}.header.csv").open("w", newline="") as f:
             csv.writer(f).writerow(header)
@@ -273,22 +327,35 @@ class Graph:
 
 
 Vouched = tuple[pa.RecordBatch, list[int], Any]  # Arrow rows, their record numbers, the chunk
-Transformed = Iterator[tuple[Batch, Vouched]]
+Known = list[dict[str, Any]]  # the bad rows' digests (:func:`remembered`), no raw value
+Transformed = Iterator[tuple[Batch, Vouched, Known]]
 
 
-def _transformed(options: Options, hasher: Hasher, m: Mapping) -> Transformed:
+def _transformed(
+    options: Options, hasher: Hasher, m: Mapping, run_id: str, erased: erasure.Erased
+) -> Transformed:
     """Every chunk of the feed, transformed. Python rows go in the batch; a streaming feed's
-    columnar chunk keeps most rows as Arrow (see :func:`streams_only`)."""
+    columnar chunk keeps most rows as Arrow (see :func:`streams_only`). Bad rows go to the
+    run's quarantine file here, as they are found: the batch keeps their locator, field and
+    reason only (their raw records may hold PII), and their digests come alongside.
+    Identifier values of ``erased`` accounts are left out (the batch counts them)."""
     source = _source(options, m)
-    transformer, fast = Transformer(m, hasher, mtimes=source.mtimes), streams_only(m)
+    transformer = Transformer(m, hasher, mtimes=source.mtimes, erased=erased)
+    fast = streams_only(m) and not erased.links(m)
+    quarantine = Quarantine(options.quarantine_dir, m.feed, run_id)
     for chunk in chunks(source, 0, options.batch_size):
         if fast and isinstance(chunk, Columns):
             batch, table, numbers = transformer.columnar(chunk)
             if batch.replaced:  # as the Bolt path: of two versions in one batch, the newer
                 table, numbers = _newest(m, batch, table, numbers)
-            yield batch, (table, numbers, chunk)
+            arrow: Vouched = (table, numbers, chunk)
         else:
-            yield transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+            batch, arrow = transformer.batch(chunk), (pa.RecordBatch.from_pylist([]), [], chunk)
+        batch.partitions = [source.partition(where) for where in batch.locators]
+        quarantine.write(batch.bad)
+        known = [remembered(hasher, b) for b in batch.bad]
+        batch.bad = [Bad(b.locator, b.field, b.reason, None) for b in batch.bad]
+        yield batch, arrow, known
 
 
 def _newest(
@@ -307,19 +374,23 @@ def _source(options: Options, m: Mapping) -> Source:
                        dsn=options.dsn, batch_size=options.batch_size)  # fmt: skip
 
 
-def _spool(options: Options, hasher: Hasher, feed: str, path: Path) -> Path:
+def _spool(
+    options: Options, hasher: Hasher, feed: str, path: Path, run_id: str, erased: erasure.Erased
+) -> Path:
     """In a worker process: transform the whole feed into ``path`` (0600), one pickle per
     chunk. Only transformed rows (identifiers hashed) travel: the raw records are dropped,
-    except those of bad rows, which are bound for the quarantine."""
+    bad rows' too (the worker writes them to the quarantine, the one place raw rows go)."""
     m = load_mappings(options.mappings_dir)[feed]
     with os.fdopen(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600), "wb") as out:
-        for batch, (table, numbers, chunk) in _transformed(options, hasher, m):
+        transformed = _transformed(options, hasher, m, run_id, erased)
+        for batch, (table, numbers, chunk), known in transformed:
             batch.raws = []
             if isinstance(chunk, Columns):  # its locators only, not its raw values
                 chunk = Columns(chunk.file, chunk.first, chunk.data.slice(0, 0))
             else:
                 chunk = None
-            pickle.dump((batch, (table, numbers, chunk)), out, protocol=pickle.HIGHEST_PROTOCOL)
+            spooled = (batch, (table, numbers, chunk), known)
+            pickle.dump(spooled, out, protocol=pickle.HIGHEST_PROTOCOL)
     return path
 
 
@@ -332,19 +403,28 @@ def _unspool(path: Path) -> Transformed:
 
 @contextmanager
 def _transforms(
-    options: Options, hasher: Hasher, mappings: dict[str, Mapping], order: list[str], work: Path
+    options: Options,
+    hasher: Hasher,
+    mappings: dict[str, Mapping],
+    order: list[str],
+    work: Path,
+    tag: int,
+    erased: erasure.Erased,
 ) -> Iterator[Callable[[str], Transformed]]:
-    """``transformed(feed)``: the feed's transformed chunks. With ``options.jobs`` > 1 every
+    """``transformed(feed)``: the feed's transformed chunks, its bad rows quarantined under
+    run ``<feed>-<tag>`` (:func:`_transformed`). With ``options.jobs`` > 1 every
     feed is transformed ahead in worker processes (spooled to ``work``), in load order, while
     this process adds the finished ones to the graph: the transform is most of the CPU.
     Workers are spawned, not forked: this process holds driver threads and sockets."""
     if options.jobs <= 1:
-        yield lambda feed: _transformed(options, hasher, mappings[feed])
+        yield lambda feed: _transformed(options, hasher, mappings[feed], f"{feed}-{tag}", erased)
         return
     spawn = multiprocessing.get_context("spawn")
     with ProcessPoolExecutor(options.jobs, mp_context=spawn) as pool:
         spools = {
-            feed: pool.submit(_spool, options, hasher, feed, work / f"{feed}.spool")
+            feed: pool.submit(
+                _spool, options, hasher, feed, work / f"{feed}.spool", f"{feed}-{tag}", erased
+            )
             for feed in order
         }
         try:
@@ -360,8 +440,8 @@ Waiting = tuple[str, list[str], dict[str, Any]]  # locator, missing aliases, tra
 def _apply(graph: Graph, m: Mapping, batch: Batch, arrow: Vouched, tag: int) -> list[Waiting]:
     """Add the batch to the graph; return the rows waiting for unknown references."""
     waiting = []
-    for row, where in zip(batch.rows, batch.locators, strict=True):
-        if missing := graph.apply(m, row, tag):
+    for row, where, part in zip(batch.rows, batch.locators, batch.partitions or [], strict=True):
+        if missing := graph.apply(m, row, tag, part):
             waiting.append((where, missing, row))
     table, numbers, chunk = arrow
     if table.num_rows:
@@ -410,13 +490,16 @@ def _text_cells(values: pa.Array) -> pa.Array:
 @contextmanager
 def _leases(settings: Settings, feeds: list[str], wait: float) -> Iterator[Callable[..., None]]:
     """Hold every feed's lease (:mod:`lease`) while the import is prepared, so no sync writes
-    meanwhile; yield ``refuse_unless_empty(message, hint)``. The import replaces the
-    database, leases included; on a failure they are released."""
+    meanwhile; yield ``refuse_unless_empty(message, hint)``: the database may hold leases and
+    erasure records (:mod:`graphkit.erasure`), nothing else. The import replaces the
+    database, leases included (the caller writes the erasure records back); on a failure
+    the leases are released."""
     holder, taken = lease.holder_id(), []
 
     def refuse_unless_empty(message: str, hint: str) -> None:
         with Database(settings) as db:
-            if db.read("MATCH (n) WHERE NOT n:Lease RETURN count(n) > 0 AS used")[0]["used"]:
+            data = "MATCH (n) WHERE NOT (n:Lease OR n:Erasure) RETURN count(n) > 0 AS used"
+            if db.read(data)[0]["used"]:
                 raise BulkError(message, hint=hint)
 
     try:
@@ -495,27 +578,33 @@ def bulk_load(
                 "use `graphkit load` (Bolt) or `graphkit neo4j reset` first",
             )
             graph = Graph(work)
+            with Database(settings) as db:  # imported again with the data, in one step
+                kept = erasure.records(db)
+            graph.add_nodes("Erasure", "erasure_id", kept, erasure.RECORD)
+            erased = erasure.Erased.of(kept)
             results, runs = [], []
             replaced: dict[str, list[tuple]] = defaultdict(list)  # feed -> keys with older versions
             known: dict[str, list[dict]] = defaultdict(list)  # feed -> its bad rows' digests
             parked: dict[str, list[Waiting]] = defaultdict(list)  # feed -> rows waiting for a ref
             feeds, missing = select_feeds(mappings, options, feeds)
             order = [f for level in load_order(mappings, feeds) for f in level]
-            with _transforms(options, hasher, mappings, order, work) as transformed:
+            with _transforms(options, hasher, mappings, order, work, tag, erased) as transformed:
                 for feed in order:
                     m, started = mappings[feed], time.monotonic()
                     run = Run(f"{feed}-{tag}", feed, tag, "bulk", "")
                     quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
                     total = _source(options, m).total if progress else None
                     dropped: Counter[str] = Counter()
-                    for batch, arrow in transformed(feed):
+                    emptied = 0
+                    for batch, arrow, digests in transformed(feed):
                         waiting = _apply(graph, m, batch, arrow, tag)
                         parked[feed] += waiting
                         if marks := [w for w in _watermarks(m, batch, arrow) if w is not None]:
                             run.max_watermark = max(filter(None, [run.max_watermark, *marks]))
-                        quarantine.write(batch.bad)
+                        quarantine.count(batch.bad)  # written as transformed
                         dropped.update(batch.dropped)
-                        known[feed] += [remembered(hasher, b) for b in batch.bad]
+                        emptied += batch.erased
+                        known[feed] += digests
                         run.rows_read += batch.read
                         run.rows_skipped += batch.skipped
                         run.rows_superseded += batch.superseded
@@ -530,7 +619,7 @@ def bulk_load(
                         seconds=time.monotonic() - started,
                         reasons=dict(quarantine.reasons),
                         quarantine_file=quarantine.path if quarantine.reasons else None,
-                        dropped=dict(dropped),
+                        dropped=dict(dropped), erased=emptied,
                     )  # fmt: skip
                     if result.bad_ratio > options.max_bad_ratio:
                         result.status = "over_budget"
@@ -576,7 +665,7 @@ def bulk_load(
                      "bad": run.rows_quarantined, "skipped": run.rows_skipped},
                 )  # fmt: skip
                 checkpoint.finish(db, run, result.status)
-    finally:  # the spools hold bad rows' raw records: never left behind, even on failure
+    finally:  # the spools and import files hold hashes only; never left behind either
         if keep_files is None:
             shutil.rmtree(work, ignore_errors=True)
     return [FeedResult(feed, "", "skipped") for feed in missing] + results

@@ -8,8 +8,9 @@ so a crash can never apply a batch without its checkpoint or the other way round
 same lower watermark, records before ``offset`` (PostgreSQL: up to ``position``) skipped.
 
 ``(:Watermark {feed})`` holds the highest watermark loaded; ``graphkit sync`` reads only newer
-rows. Cleanup (Cartography style) retires relationships of a snapshot feed that a full load
-did not touch (``lastupdated < update tag``).
+rows. Cleanup (Cartography style) retires relationships and entities of a snapshot feed that
+a full load did not touch (``lastupdated < update tag``) among those that came from the
+partitions it read: they keep their history (``valid_to``, ``deleted_at``).
 """
 
 from __future__ import annotations
@@ -23,8 +24,10 @@ import neo4j
 
 from graphkit.db import Database
 from graphkit.errors import GraphkitError
+from graphkit.graphmodel import DELETED_AT, PARTITION, VALID_TO
 from graphkit.identity import Hasher
 from graphkit.ingest.mapping import Mapping
+from graphkit.ingest.writer import entity
 
 
 class KeyMismatch(GraphkitError):
@@ -66,16 +69,22 @@ def check_key(db: Database, hasher: Hasher) -> None:
     hashes would never meet the stored ones: every link would silently break)."""
     rows = db.write(
         "MERGE (k:HashKey {name: 'current'}) ON CREATE SET k.fingerprint = $fp, k.since = $now "
-        "RETURN k.fingerprint AS fp",
+        "RETURN k.fingerprint AS fp, k.switching_to AS switching_to",
         {"fp": hasher.fingerprint, "now": datetime.now(UTC)},
     )
+    if rows[0]["switching_to"]:
+        raise KeyMismatch(
+            f"a hash key rotation ({rows[0]['fp']} -> {rows[0]['switching_to']}) is half "
+            "done: no load can run until it finishes",
+            hint="run `graphkit rekey` again with the same old and new keys to finish it",
+        )
     if rows[0]["fp"] != hasher.fingerprint:
         raise KeyMismatch(
             f"the graph's identifiers were hashed with another hash key (fingerprint "
             f"{rows[0]['fp']}; this run's key: {hasher.fingerprint})",
             hint="use the key the graph was loaded with (--demo-key for demo data, or "
-            "GRAPHKIT_HASH_KEY); to rotate the key deliberately, reset the database "
-            "(`graphkit neo4j reset`) and load again with the new key",
+            "GRAPHKIT_HASH_KEY); to rotate the key deliberately, run `graphkit rekey` "
+            "(docs/loaders.md, Rotating the hash key)",
         )
 
 
@@ -134,15 +143,26 @@ def finish(db: Database, run: Run, status: str) -> None:
     )  # fmt: skip
 
 
-def cleanup(db: Database, mapping: Mapping, run: Run) -> int:
-    """Delete the feed's relationships that this full load did not touch; return how many."""
-    deleted = 0
+def cleanup(db: Database, mapping: Mapping, run: Run, partitions: list[str]) -> int:
+    """Retire what this full load did not touch among what came from the ``partitions`` it
+    read (files, a table; what other partitions wrote stays): the feed's current
+    relationships get ``valid_to``, its entities ``deleted_at`` (the run's start); nothing is
+    deleted. Return how many relationships retired."""
+    params = {"feed": mapping.feed, "tag": run.tag, "parts": partitions}
+    seen = f"n.source = $feed AND n.{PARTITION} IN $parts AND n.lastupdated < $tag"
+    retired = 0
     for rel_type in dict.fromkeys(r.type for r in mapping.relationships):
-        # The type comes from the validated mapping (a plain identifier), never from data.
+        # Labels and types come from the validated mapping (plain identifiers), never data.
         cypher = (
-            f"MATCH ()-[r:`{rel_type}`]->() WHERE r.source = $feed AND r.lastupdated < $tag "
-            "DELETE r RETURN count(*) AS n"
+            f"MATCH ()-[n:`{rel_type}`]->() WHERE {seen} AND n.{VALID_TO} IS NULL "
+            f"SET n.{VALID_TO} = datetime({{epochMillis: $tag}}) RETURN count(*) AS n"
         )
-        rows = db.write(cast(LiteralString, cypher), {"feed": mapping.feed, "tag": run.tag})
-        deleted += rows[0]["n"]
-    return deleted
+        retired += db.write(cast(LiteralString, cypher), params)[0]["n"]
+    if (found := entity(mapping)) and found[0] == "node":
+        label = mapping.nodes[str(found[1])].label
+        cypher = (
+            f"MATCH (n:`{label}`) WHERE {seen} AND n.{DELETED_AT} IS NULL "
+            f"SET n.{DELETED_AT} = datetime({{epochMillis: $tag}})"
+        )
+        db.write(cast(LiteralString, cypher), params)
+    return retired

@@ -110,6 +110,30 @@ def held(db: Database | None, feed: str, wait: float = 0.0) -> Iterator[str]:
         release(db, feed, holder)
 
 
+def renew_all(tx: neo4j.ManagedTransaction, holder: str) -> None:
+    """Extend every lease ``holder`` holds (:func:`held_all`), inside a write transaction."""
+    tx.run(
+        "MATCH (l:Lease {holder: $holder}) SET l.expires_at = datetime() + $ttl",
+        holder=holder, ttl=TTL,
+    ).consume()  # fmt: skip
+
+
+@contextmanager
+def held_all(db: Database, feeds: list[str], wait: float = 0.0) -> Iterator[str]:
+    """Hold every feed's lease for the block (no loader writes meanwhile); yields the holder.
+    Feeds whose lease is held now are added: a loader of a feed of other mappings too."""
+    holder, taken = holder_id(), []
+    busy = [row["feed"] for row in db.read("MATCH (l:Lease) RETURN l.feed AS feed")]
+    try:
+        for feed in dict.fromkeys([*feeds, *busy]):
+            acquire(db, feed, holder, wait)
+            taken.append(feed)
+        yield holder
+    finally:
+        for feed in taken:
+            release(db, feed, holder)
+
+
 def release(db: Database, feed: str, holder: str) -> None:
     db.write("MATCH (l:Lease {feed: $feed, holder: $holder}) DELETE l",
              {"feed": feed, "holder": holder})  # fmt: skip

@@ -296,14 +296,27 @@ class Relationship(Strict):
     key: dict[Name, Ref] | None = Field(None, min_length=1, max_length=1)
     properties: dict[Name, Ref | Prop] = {}
     events: Events | None = None
-    #: The row carries all such relationships of this node: older ones are retired.
+    #: The row carries all such relationships of this node: older ones are retired (they
+    #: keep ``valid_from``/``valid_to``, see docs/loaders.md).
     snapshot_of: Name | None = None
+    #: What an empty value for the other end means in a snapshot row: ``retire`` (the
+    #: entity has none now: the current link retires) or ``keep`` (the export left the
+    #: column out: the current link stays).
+    on_null: Literal["retire", "keep"] = "retire"
 
     @cached_property
     def props(self) -> dict[str, Prop]:
         return {
             name: p if isinstance(p, Prop) else Prop(value=p) for name, p in self.properties.items()
         }
+
+
+class Deleted(Strict):
+    """A deletion marker: rows whose ``column`` holds one of ``values`` are tombstones
+    (``deleted: {column: op, values: [delete, D]}``; a bool column: ``values: [true]``)."""
+
+    column: Name
+    values: list[str | bool] = [True]
 
 
 class Mapping(Strict):
@@ -322,6 +335,8 @@ class Mapping(Strict):
     unknown_columns: Literal["warn", "quarantine"] = "warn"
     nodes: dict[Name, Node] = {}
     relationships: list[Relationship] = []
+    #: Tombstones (snapshot feeds): a marked row retires its entity's links and marks it.
+    deleted: Deleted | None = None
 
     @model_validator(mode="after")
     def _references(self) -> Mapping:
@@ -365,7 +380,35 @@ class Mapping(Strict):
                 self._check_ref(rel.events.id, where=f"{where}.events")
             if any(p.agg == "sum" for p in rel.props.values()) and not rel.events:
                 raise ValueError(f"{where}: agg sum needs events (to count each event once)")
+            if rel.on_null == "keep" and not rel.snapshot_of:
+                raise ValueError(f"{where}.on_null: only snapshot_of relationships retire; "
+                                 "remove on_null or add snapshot_of")  # fmt: skip
+        groups: dict[tuple[str, str], set[str]] = {}
+        for rel in self.relationships:
+            if rel.snapshot_of:
+                groups.setdefault((rel.type, rel.snapshot_of), set()).add(rel.on_null)
+        if any(len(choices) > 1 for choices in groups.values()):
+            raise ValueError("relationships: snapshot_of relationships of one type and node "
+                             "retire together; give them the same on_null")  # fmt: skip
+        self._check_deleted()
         return self
+
+    def _check_deleted(self) -> None:
+        if self.deleted is None:
+            return
+        if self.mode != "snapshot":
+            raise ValueError("deleted: tombstones are for snapshot feeds; write mode: snapshot")
+        if self.deleted.column not in self.columns:
+            raise ValueError(f"deleted.column: {self.deleted.column!r} is not declared under "
+                             "columns")  # fmt: skip
+        if self.watermark not in self.columns:
+            raise ValueError("deleted: a tombstone is ordered against the row's other "
+                             "versions; give a watermark column")  # fmt: skip
+        keyed = [n for n in self.nodes.values()
+                 if n.mode == "merge" and n.key and list(n.key.values()) == self.key]  # fmt: skip
+        if len(self.key) != 1 or not keyed:
+            raise ValueError("deleted: needs a merged node keyed by the feed's key (the entity "
+                             "a tombstone deletes)")  # fmt: skip
 
     @cached_property
     def conversion_order(self) -> list[str]:

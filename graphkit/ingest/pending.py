@@ -14,13 +14,16 @@ from __future__ import annotations
 import json
 from collections.abc import Iterator
 from datetime import UTC, datetime
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import neo4j
 
 from graphkit.db import Database
 from graphkit.ingest.mapping import Mapping
 from graphkit.ingest.writer import Statement, version
+
+if TYPE_CHECKING:
+    from graphkit.erasure import Erased
 
 
 def key(mapping: Mapping, row: dict[str, Any]) -> str:
@@ -67,26 +70,36 @@ def _pages(db: Database, feed: str, size: int) -> Iterator[list[dict[str, Any]]]
 
 
 def retry(
-    db: Database, statement: Statement, mapping: Mapping, tag: int, size: int
+    db: Database, statement: Statement, mapping: Mapping, tag: int, size: int, erased: Erased
 ) -> tuple[int, int]:
-    """Write the feed's pending rows whose references exist now; ``(written, superseded)``."""
-    written = superseded = 0
+    """Write the feed's pending rows whose references exist now; ``(written, superseded,
+    emptied)``: identifier values that would link an erased account are left out (``erased``)."""
+    written = superseded = emptied = 0
     with db.session() as session:
         for page in _pages(db, mapping.feed, size):
-            loaded, dropped = session.execute_write(_retry_page, statement, mapping, tag, page)
+            loaded, dropped, left_out = session.execute_write(
+                _retry_page, statement, mapping, tag, page, erased
+            )
             written, superseded = written + loaded, superseded + dropped
-    return written, superseded
+            emptied += left_out
+    return written, superseded, emptied
 
 
 def _retry_page(
-    tx: neo4j.ManagedTransaction, statement: Statement, mapping: Mapping, tag: int, page: list
-) -> tuple[int, int]:
+    tx: neo4j.ManagedTransaction,
+    statement: Statement,
+    mapping: Mapping,
+    tag: int,
+    page: list,
+    erased: Erased,
+) -> tuple[int, int, int]:
     prepared = [{**json.loads(p["row"]), "_i": i} for i, p in enumerate(page)]
+    emptied = erased.scrub(mapping, prepared)
     missing, stale = statement.write(tx, prepared, tag, mapping.feed)
     waiting = {i for i, _ in missing}
     done = [p["id"] for i, p in enumerate(page) if i not in waiting]
     tx.run("UNWIND $ids AS id MATCH (p:PendingRow {id: id}) DELETE p", ids=done).consume()
-    return len(done) - len(stale), len(stale)
+    return len(done) - len(stale), len(stale), emptied
 
 
 def waiting(db: Database, feed: str) -> tuple[int, datetime | None]:

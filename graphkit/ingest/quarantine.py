@@ -51,8 +51,13 @@ class Quarantine:
                 entry = {"feed": self.feed, "run_id": self.run_id, "locator": b.locator,
                          "field": b.field, "reason": b.reason, "raw": b.raw}  # fmt: skip
                 f.write(json.dumps(entry, default=str) + "\n")
-                kind = _reason_kind(b.reason)
-                self.reasons[f"{b.field}: {kind}" if b.field else kind] += 1
+        self.count(bad)
+
+    def count(self, bad: list[Bad]) -> None:
+        """Count bad rows' reasons for the summary (:meth:`write` does it as it writes)."""
+        for b in bad:
+            kind = _reason_kind(b.reason)
+            self.reasons[f"{b.field}: {kind}" if b.field else kind] += 1
 
 
 def remembered(hasher: Hasher, bad: Bad) -> dict[str, Any]:

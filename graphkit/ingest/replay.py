@@ -4,7 +4,8 @@
 digests (``QuarantinedRow``), and runs their raw rows through the transform and the write
 statement as one ``replay`` SyncRun: rows that pass now are written (newest wins still
 holds), rows that still fail go to a new quarantine file with their current reason, and the
-old files are removed. Rows that now wait for a reference become pending rows.
+old files are removed. Rows that now wait for a reference become pending rows. Identifier
+values of erased accounts are left out (:mod:`graphkit.erasure`), as in every load.
 
 >>> from graphkit.db import Database                                          # doctest: +SKIP
 >>> replay(Database(), Options(mappings_dir=Path("fixed")), Hasher("key"))    # doctest: +SKIP
@@ -18,6 +19,7 @@ import time
 from pathlib import Path
 from typing import Any
 
+from graphkit import erasure
 from graphkit.db import Database
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint
@@ -44,6 +46,7 @@ def replay(
     """Replay the quarantined rows of ``feeds`` (default: all), in dependency order."""
     mappings = load_mappings(options.mappings_dir)
     checkpoint.check_key(db, hasher)
+    erased = erasure.Erased.read(db)
     results = []
     for feed in [f for level in load_order(mappings, feeds) for f in level]:
         files = sorted((options.quarantine_dir / feed).glob("*.jsonl"))
@@ -59,12 +62,13 @@ def replay(
         )
         run = checkpoint.begin(db, feed, "replay", f"replay:{time.time_ns()}", None)
         quarantine = Quarantine(options.quarantine_dir, feed, run.run_id)
-        transformer, statement = Transformer(mapping, hasher), compile_statement(mapping)
-        records = [_record(e) for e in entries]
+        transformer = Transformer(mapping, hasher, erased=erased)
+        statement, records, emptied = compile_statement(mapping), [_record(e) for e in entries], 0
         with db.session() as session:
             for start in range(0, len(records), options.batch_size):
                 batch = transformer.batch(records[start : start + options.batch_size])
                 quarantine.write(write_batch(session, statement, mapping, run, batch, hasher))
+                emptied += batch.erased
         for path in files:
             if path != quarantine.path:
                 path.unlink()
@@ -73,7 +77,7 @@ def replay(
             feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
             run.rows_skipped, run.rows_superseded, run.rows_known_bad,
             time.monotonic() - started, reasons=dict(quarantine.reasons),
-            quarantine_file=quarantine.path if quarantine.reasons else None,
+            quarantine_file=quarantine.path if quarantine.reasons else None, erased=emptied,
         ))  # fmt: skip
     return results
 

@@ -80,6 +80,33 @@ class Source(Protocol):
         """Yield records in a stable order, leaving out the first ``skip``."""
         ...
 
+    @property
+    def partitions(self) -> list[str]:
+        """The partitions the source reads (file names; the PostgreSQL table or query)."""
+        ...
+
+    def partition(self, locator: str) -> str:
+        """The partition a record came from, by its locator."""
+        ...
+
+
+class FilePartitions:
+    """Files are a feed's partitions: a record's is the file part of ``file:line``.
+
+    >>> source = FilePartitions(); source.paths = [Path("out/sellers-1.csv")]
+    >>> source.partitions, source.partition("sellers-1.csv:12")
+    (['sellers-1.csv'], 'sellers-1.csv')
+    """
+
+    paths: list[Path]
+
+    @property
+    def partitions(self) -> list[str]:
+        return [p.name for p in self.paths]
+
+    def partition(self, locator: str) -> str:
+        return locator.rpartition(":")[0]
+
 
 def _open(path: Path) -> IO[bytes]:
     """The file's bytes, decompressed when its name ends in ``.gz``."""
@@ -104,7 +131,7 @@ def _mtimes(paths: list[Path]) -> dict[str, datetime]:
     return {p.name: datetime.fromtimestamp(p.stat().st_mtime, UTC) for p in paths}
 
 
-class CsvSource:
+class CsvSource(FilePartitions):
     """UTF-8 CSV with a header line. Bad bytes survive as surrogates (caught in transform)."""
 
     def __init__(self, paths: list[Path]):
@@ -142,7 +169,7 @@ class CsvSource:
                         yield where, Problem(reason, ",".join(row))
 
 
-class JsonlSource:
+class JsonlSource(FilePartitions):
     """One JSON object per line; blank lines are ignored."""
 
     def __init__(self, paths: list[Path]):
@@ -184,7 +211,7 @@ def _parse_json_line(line: bytes) -> dict[str, Any] | Problem:
     return value
 
 
-class ParquetSource:
+class ParquetSource(FilePartitions):
     """Parquet read in record batches (row groups are never loaded whole)."""
 
     def __init__(self, paths: list[Path], batch_size: int = 10_000):
@@ -300,6 +327,14 @@ class PostgresSource:
             for values in cursor:
                 row = dict(zip(names, values, strict=True))
                 yield "/".join(str(row.get(k)) for k in m.key), row
+
+    @property
+    def partitions(self) -> list[str]:
+        """One partition: the table (or ``query``)."""
+        return [self.mapping.source.table or "query"]
+
+    def partition(self, locator: str) -> str:
+        return self.partitions[0]
 
     def position(self, records: list[Record], current: str | None) -> str | None:
         """Where to resume after ``records``: the last one's (watermark, key) values as JSON

@@ -25,7 +25,7 @@ from typing import Any
 
 import neo4j
 
-from graphkit import benign, schema
+from graphkit import benign, erasure, schema
 from graphkit.db import Database, _translated_errors
 from graphkit.identity import Hasher
 from graphkit.ingest import checkpoint, lease, pending
@@ -80,6 +80,7 @@ class FeedResult:
     reasons: dict[str, int] = field(default_factory=dict)
     quarantine_file: Path | None = None
     dropped: dict[str, int] = field(default_factory=dict)  # values emptied (drop_value), per column
+    erased: int = 0  # identifier values left out: they would link an erased account again
     pending: int = 0  # rows waiting for a referenced entity, after the run
     pending_since: datetime | None = None  # when the oldest of them arrived
 
@@ -101,6 +102,7 @@ def _batches(source: Source, transformer: Transformer, run: Run, size: int) -> I
     position = run.position
     for chunk in chunks(source, run.offset, size):
         batch = transformer.batch(chunk)
+        batch.partitions = [source.partition(where) for where in batch.locators]
         if isinstance(source, PostgresSource):
             batch.position = position = source.position(chunk, position)  # type: ignore[arg-type]
         yield batch
@@ -158,7 +160,7 @@ def write_batch(
     rows' digests in one managed transaction; return the bad rows not quarantined before."""
 
     def work(tx: neo4j.ManagedTransaction) -> tuple[list[Bad], Run]:
-        prepared = statement.rows(batch.rows)
+        prepared = statement.rows(batch.rows, batch.partitions)
         missing, stale = statement.write(tx, prepared, run.tag, mapping.feed)
         if missing:
             waiting = [i for i, _ in missing]
@@ -230,12 +232,16 @@ def run_feed(
             batch_size=options.batch_size,
             after=run.position,
         )
-        transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes)
+        erased = erasure.Erased.read(db)
+        transformer = Transformer(mapping, hasher, since=run.since, mtimes=source.mtimes,
+                                  erased=erased)  # fmt: skip
         quarantine = Quarantine(options.quarantine_dir, mapping.feed, run.run_id)
         statement = compile_statement(mapping)
+        emptied = 0  # identifier values of erased accounts left out
         if session_db := (db if not options.dry_run else None):
-            written, superseded = pending.retry(session_db, statement, mapping, run.tag,
-                                                options.batch_size)  # fmt: skip
+            retried = pending.retry(session_db, statement, mapping, run.tag, options.batch_size,
+                                    erased)  # fmt: skip
+            written, superseded, emptied = retried
             run.rows_written, run.rows_superseded = (run.rows_written + written,
                                                      run.rows_superseded + superseded)  # fmt: skip
         if progress:
@@ -256,6 +262,7 @@ def run_feed(
                         new = batch.bad
                     quarantine.write(new)
                     dropped.update(batch.dropped)
+                    emptied += batch.erased
                     if progress:
                         progress(mapping.feed, batch.read, source.total)
             finally:
@@ -265,7 +272,7 @@ def run_feed(
             mapping.feed, run.run_id, "ok", run.rows_read, run.rows_written, run.rows_quarantined,
             run.rows_skipped, run.rows_superseded, run.rows_known_bad, time.monotonic() - started,
             run.resumed, dict(quarantine.reasons),
-            quarantine.path if quarantine.reasons else None, dict(dropped),
+            quarantine.path if quarantine.reasons else None, dict(dropped), erased=emptied,
         )  # fmt: skip
         if result.bad_ratio > options.max_bad_ratio:
             result.status = "over_budget"
@@ -275,17 +282,20 @@ def run_feed(
             result.status = "dry_run" if result.status == "ok" else result.status
             return result
         if not incremental and mapping.mode == "snapshot" and result.status == "ok":
-            retired = checkpoint.cleanup(db, mapping, run)
+            retired = checkpoint.cleanup(db, mapping, run, source.partitions)
             if retired:
-                log.info("feed %s: retired %d stale relationships", mapping.feed, retired)
+                log.info("feed %s: retired %d stale relationships (kept as history)",
+                         mapping.feed, retired)  # fmt: skip
         checkpoint.finish(db, run, result.status)
         rate = result.written / max(result.seconds, 1e-9)
         log.info(
-            "feed %s: %d read, %d written, %d quarantined, %d values dropped (%.0f rows/s)",
+            "feed %s: %d read, %d written, %d quarantined, %d values dropped, "
+            "%d values of erased accounts left out (%.0f rows/s)",
             mapping.feed, result.read, result.written, result.quarantined,
-            sum(result.dropped.values()), rate,
+            sum(result.dropped.values()), result.erased, rate,
             extra={"feed": mapping.feed, "run_id": run.run_id, "rows": result.written,
-                   "rate": round(rate), "status": result.status, "dropped": result.dropped},
+                   "rate": round(rate), "status": result.status, "dropped": result.dropped,
+                   "erased": result.erased},
         )  # fmt: skip
         return result
 

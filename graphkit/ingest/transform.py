@@ -9,7 +9,8 @@ parameters, so they load verbatim. Unknown columns are ignored with one warning 
 in one run with identical values is skipped; with different values the newest watermark wins
 whatever the read order (an older version is skipped, a newer one written over it; both are
 counted as ``superseded``), and two versions with one watermark but different values are
-quarantined (nothing says which is current).
+quarantined (nothing says which is current). A tombstone (the mapping's ``deleted`` marker)
+needs only its key, watermark and marker: its other columns are left empty, unchecked.
 
 Columnar batches (Parquet) are checked per column with pyarrow compute; only rows that a
 vectorised check cannot vouch for (a rule broken, surrounding spaces, non-ASCII text, a
@@ -37,7 +38,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
 from decimal import Decimal
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import pyarrow as pa
 import pyarrow.compute as pc
@@ -45,6 +46,9 @@ import pyarrow.compute as pc
 from graphkit.identity import Hasher, InvalidIdentifier, normalise_country
 from graphkit.ingest.mapping import FILE_MTIME, Column, ColumnType, Mapping, transformed
 from graphkit.ingest.sources import Columns, Problem, Record
+
+if TYPE_CHECKING:
+    from graphkit.erasure import Erased
 
 log = logging.getLogger("graphkit.ingest")
 TRUE = {"true", "t", "1", "yes", "y"}
@@ -75,6 +79,7 @@ class Batch:
 
     rows: list[dict[str, Any]] = field(default_factory=list)
     locators: list[str] = field(default_factory=list)  # per good row
+    partitions: list[str] | None = None  # per good row: its source partition (set by readers)
     raws: list[Any] = field(default_factory=list)  # per good row, for late quarantine
     bad: list[Bad] = field(default_factory=list)
     read: int = 0
@@ -83,6 +88,7 @@ class Batch:
     #: keys whose earlier version (already emitted) a newer row of this batch replaces
     replaced: list[tuple] = field(default_factory=list)
     dropped: Counter[str] = field(default_factory=Counter)  # values emptied per column
+    erased: int = 0  # identifier values emptied: they would link an erased account again
     position: str | None = None  # where a PostgreSQL read resumes after this batch
 
     def add(self, locator: str, record: Any, result: dict[str, Any] | Bad | None) -> None:
@@ -374,6 +380,8 @@ class Transformer:
     ``since``: records whose watermark is not newer are skipped (incremental sync).
     ``mtimes``: the source files' modification times by file name, for ``_file_mtime``.
     ``dedupe_limit`` bounds memory: beyond it the key memory starts afresh.
+    ``erased``: the erased accounts, whose identifier values every batch empties
+    (:class:`graphkit.erasure.Erased`).
     """
 
     def __init__(
@@ -384,8 +392,10 @@ class Transformer:
         since: datetime | None = None,
         mtimes: dict[str, datetime] | None = None,
         dedupe_limit: int = 2_000_000,
+        erased: Erased | None = None,
     ):
         self.mapping = mapping
+        self.erased = erased
         self.since = since
         self.mtimes = mtimes or {}
         self.dedupe_limit = dedupe_limit
@@ -396,6 +406,9 @@ class Transformer:
             for name in mapping.conversion_order
         ]
         self.watermark = dict(self.converters).get(mapping.watermark or "")
+        #: what a tombstone row (``deleted``) needs: its key, version and marker
+        marker = [mapping.deleted.column] if mapping.deleted else []
+        self.tombstone_columns = {*mapping.key, *filter(None, [mapping.watermark]), *marker}
         self.vectorisable = all(map(_vectorisable, mapping.columns.values()))
         self.seen: dict[tuple, tuple[Any, int]] = {}  # key -> (watermark, fingerprint)
         self.dropped: Counter[str] = Counter()
@@ -420,7 +433,11 @@ class Transformer:
                 log.warning("feed %s: ignoring unknown column(s) %s", m.feed, sorted(unknown))
         out: dict[str, Any] = {}
         dropped = []
+        tombstone = self._tombstone(record)
         for name, convert in self.converters:
+            if tombstone and name not in self.tombstone_columns:  # a deletion: key and version
+                out[name] = None
+                continue
             try:
                 out[name] = convert(record, out)
             except (Invalid, ValueError, TypeError, ArithmeticError) as exc:
@@ -438,12 +455,22 @@ class Transformer:
             mark = out[m.watermark]
             if mark is not None and mark <= self.since:
                 return None
-        if problem := self._refuse(out):
+        if not tombstone and (problem := self._refuse(out)):
             return Bad(locator, *problem, record)
         result = self._dedupe(locator, record, out)
         if isinstance(result, dict):
             self.dropped.update(dropped)
         return result
+
+    def _tombstone(self, record: dict[str, Any]) -> bool:
+        """Whether the record is a deletion (``deleted`` marker; an unreadable marker is not)."""
+        marker = self.mapping.deleted
+        if marker is None:
+            return False
+        try:
+            return dict(self.converters)[marker.column](record, {}) in marker.values
+        except (ValueError, TypeError, ArithmeticError):
+            return False
 
     def _refuse(self, out: dict[str, Any]) -> tuple[str, str] | None:
         """``(field, reason)`` when the row cannot yield its nodes: a required group empty,
@@ -462,7 +489,7 @@ class Transformer:
             if (
                 node.mode == "match"
                 and not node.optional
-                and all(_field(out, r) is None for r in refs)
+                and all(field_value(out, r) is None for r in refs)
             ):
                 return refs[0].partition(".")[0], f"empty key for match node nodes.{alias}"
         return None
@@ -518,6 +545,8 @@ class Transformer:
         batch = self._counted(self._batch(records), before)
         if batch.replaced:
             batch.keep_newest(self.mapping.key)
+        if self.erased:
+            batch.erased = self.erased.scrub(self.mapping, batch.rows)
         return batch
 
     def _counted(self, batch: Batch, before: tuple[int, int]) -> Batch:
@@ -622,11 +651,15 @@ class Transformer:
         return batch, converted.take(pa.array(vouched, pa.int64())), [numbers[j] for j in vouched]
 
 
-def _field(row: dict[str, Any], ref: str) -> Any:
-    """A row field: ``column`` or ``column.field`` of an identifier column."""
+def field_value(row: dict[str, Any], ref: str) -> Any:
+    """A row field: ``column`` or ``column.field`` of an identifier column.
+
+    >>> field_value({"email": {"hash": "ab"}}, "email.hash"), field_value({"id": 1}, "id")
+    ('ab', 1)
+    """
     column, _, part = ref.partition(".")
-    value = row[column]
-    return value.get(part) if part and value else value
+    value = row.get(column)
+    return value.get(part) if part and isinstance(value, dict) else value
 
 
 def _fingerprint(values: Iterable[Any]) -> int:

@@ -19,15 +19,18 @@ moves it.
 Newest wins across runs too: the node or relationship a row is the state of (its key is the
 feed's key, see :func:`entity`) and a snapshot feed's relationships keep the row's watermark
 in ``watermark``. The cheap read also finds rows older than their entity's stored watermark
-(a late backfill, a resumed run): they write nothing and count as superseded. A snapshot
-row retires its anchor's relationships of the feed that an older row wrote.
+(a late backfill, a resumed run): they write nothing and count as superseded.
+
+History (snapshot feeds, :data:`graphkit.graphmodel.VALID_FROM`): a snapshot row retires its
+anchor's relationships of the feed that an older row wrote by setting ``valid_to`` (the
+row's watermark), never by deleting them; a relationship written again is current again.
 
 >>> from graphkit.ingest.mapping import load_mapping, MAPPINGS_DIR
 >>> cypher = compile_statement(load_mapping(MAPPINGS_DIR / "reviews.yaml")).cypher
 >>> for line in cypher.splitlines():
 ...     print(line[:72].rstrip())
 UNWIND $rows AS row
-WITH row {.*, `ts`: datetime({epochSeconds: row.`ts`[0], nanosecond: row
+WITH row {.*, `ts`: CASE WHEN row.`ts` IS NULL THEN null ELSE datetime({
 MATCH (`reviewer`:`Reviewer` {`reviewer_id`: row.`reviewer_id`})
 MATCH (`product`:`Product` {`product_id`: row.`product_id`})
 CALL (row, `reviewer`, `product`) { MATCH (a)-[moved:`REVIEWED` {`review
@@ -42,7 +45,8 @@ from typing import Any
 
 import neo4j
 
-from graphkit.ingest.mapping import ColumnType, Mapping, Node, Relationship
+from graphkit.graphmodel import DELETED_AT, PARTITION, VALID_FROM, VALID_TO
+from graphkit.ingest.mapping import ColumnType, Deleted, Mapping, Node, Relationship
 from graphkit.ingest.transform import EPOCH
 
 
@@ -71,10 +75,15 @@ class Statement:
     columns: list[str] = field(default_factory=list)  # the row fields the statement reads
     temporal: set[str] = field(default_factory=set)  # those that hold datetimes
     touch: str = ""  # marks a stale row's entity and its feed relationships as seen
+    partitioned: bool = False  # records each row's source partition (snapshot feeds)
+    deleted: Deleted | None = None  # the mapping's tombstone marker
+    tombstone: str = ""  # writes tombstone rows
 
-    def rows(self, rows: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def rows(
+        self, rows: list[dict[str, Any]], partitions: list[str] | None = None
+    ) -> list[dict[str, Any]]:
         """The ``$rows`` parameter: used columns only, datetimes as ``[seconds, nanos]``,
-        ``_i`` = the row's index in ``rows``."""
+        ``_i`` = the row's index in ``rows``, ``_partition`` its source partition."""
         out = []
         for i, row in enumerate(rows):
             values = {c: row[c] for c in self.columns}
@@ -83,8 +92,14 @@ class Statement:
                     delta = value - EPOCH
                     values[c] = [delta.days * 86_400 + delta.seconds, delta.microseconds * 1000]
             values["_i"] = i
+            if self.partitioned:
+                values["_partition"] = partitions[i] if partitions else None
             out.append(values)
         return out
+
+    def dead(self, row: dict[str, Any]) -> bool:
+        """Whether a row is a tombstone (its deletion marker holds a deletion value)."""
+        return self.deleted is not None and row[self.deleted.column] in self.deleted.values
 
     def run(
         self, tx: neo4j.ManagedTransaction, rows: list[dict], tag: int, feed: str
@@ -106,13 +121,18 @@ class Statement:
                     continue
                 gone = zip(self.checked, record["missing"], strict=True)
                 missing.append((record["i"], [a for a, g in gone if g]))
-        if stale and self.touch:  # seen in this run: a full load's cleanup keeps them
+        dead = {r["_i"] for r in params["rows"] if self.dead(r)}
+        missing = [(i, aliases) for i, aliases in missing if i not in dead]  # waits for nothing
+        seen = [*stale, *(i for i, _ in missing)]  # rows that exist in the source, unwritten
+        if seen and self.touch:  # seen in this run: a full load's cleanup keeps their entity
             rows_of = {r["_i"]: r for r in params["rows"]}
-            tx.run(self.touch, {**params, "rows": [rows_of[i] for i in stale]}).consume()  # type: ignore[arg-type]
-        if missing or stale:
-            refused = {i for i, _ in missing} | set(stale)
-            params["rows"] = [r for r in params["rows"] if r["_i"] not in refused]
-        tx.run(self.cypher, params).consume()  # type: ignore[arg-type]
+            tx.run(self.touch, {**params, "rows": [rows_of[i] for i in seen]}).consume()  # type: ignore[arg-type]
+        refused = {i for i, _ in missing} | set(stale)
+        rows = [r for r in params["rows"] if r["_i"] not in refused]
+        tx.run(self.cypher, {**params, "rows": [r for r in rows if r["_i"] not in dead]}).consume()  # type: ignore[arg-type]
+        if dead:
+            tombstones = [r for r in rows if r["_i"] in dead]
+            tx.run(self.tombstone, {**params, "rows": tombstones}).consume()  # type: ignore[arg-type]
         return missing, stale
 
 
@@ -145,12 +165,27 @@ def _key(node: Node) -> str:
     return next(iter(case.key.values()))
 
 
-def _set_node(alias: str, properties: dict[str, str], version: str | None = None) -> str:
+def _set_node(
+    alias: str, properties: dict[str, str], version: str | None = None, snapshot: bool = False
+) -> str:
     items = [f"{q(alias)}.{q(p)} = {ref(r)}" for p, r in properties.items()]
     if version:  # the entity of the row keeps the row's watermark (newest wins)
         items.append(f"{q(alias)}.watermark = {ref(version)}")
+    if snapshot:  # a snapshot feed's entity: written again, it is no longer deleted
+        items += [f"{q(alias)}.{DELETED_AT} = null", _partition(alias)]
     items += [f"{q(alias)}.lastupdated = $tag", f"{q(alias)}.source = $feed"]
     return "SET " + ", ".join(items)
+
+
+def _partition(v: str) -> str:
+    """Record the row's source partition (a replayed row has none: the old one stays)."""
+    return f"{q(v)}.{PARTITION} = coalesce(row._partition, {q(v)}.{PARTITION})"
+
+
+def _when(mapping: Mapping) -> str:
+    """When a row's change holds: its watermark, else the run's start (``$tag``, ms)."""
+    newest = version(mapping)
+    return ref(newest) if newest else "datetime({epochMillis: $tag})"
 
 
 def _match_node(alias: str, node: Node, params: dict[str, Any], optional: bool) -> str:
@@ -188,8 +223,9 @@ def _merge_node(mapping: Mapping, alias: str, node: Node, params: dict[str, Any]
     for i, (value, case) in enumerate(node.variants):
         (prop, r), *_ = case.key.items()
         merge = f"MERGE ({q(alias)}:{q(case.label)} {{{q(prop)}: {ref(r)}}}) "
-        newest = version(mapping) if entity(mapping) == ("node", alias) else None
-        merge += _set_node(alias, case.properties, newest)
+        is_entity = entity(mapping) == ("node", alias)
+        newest = version(mapping) if is_entity else None
+        merge += _set_node(alias, case.properties, newest, is_entity and _history(mapping))
         if not node.switch and not _optional(mapping, r):
             return merge + "\nWITH *"
         conditions = [f"{ref(r)} IS NOT NULL"] if _optional(mapping, r) else []
@@ -234,6 +270,9 @@ def _relationship(mapping: Mapping, n: int, rel: Relationship) -> str:
         )
     if (newest := version(mapping)) and (entity(mapping) == ("rel", n) or rel.snapshot_of):
         sets.append(f"{v}.watermark = {ref(newest)}")
+    if _history(mapping):  # first written, or written again: current (again)
+        sets += [f"{v}.{VALID_FROM} = coalesce({v}.{VALID_FROM}, {_when(mapping)})",
+                 f"{v}.{VALID_TO} = null", _partition(v)]  # fmt: skip
     sets += [f"{v}.lastupdated = $tag", f"{v}.source = $feed"]
     lines.append("SET " + ", ".join(sets))
     if rel.events:
@@ -258,18 +297,42 @@ def _node_optional(mapping: Mapping, alias: str) -> bool:
     return (node.mode == "merge" or node.optional) and _optional(mapping, _key(node))
 
 
-def _retire(mapping: Mapping, rel: Relationship) -> str:
-    """Delete the relationships of the type that an older row of the snapshot node wrote."""
+def _history(mapping: Mapping) -> bool:
+    """Snapshot feeds keep history: what they retire keeps ``valid_from``/``valid_to``."""
+    return mapping.mode == "snapshot"
+
+
+def _retire(mapping: Mapping, rel: Relationship, tombstone: bool = False) -> str:
+    """Retire (``valid_to``) the current relationships of the type that an older row of the
+    snapshot node wrote. ``on_null: keep``: not when the row has no value for the other end
+    (the export left the column out), unless the row is a tombstone."""
     anchor = rel.snapshot_of or ""
     pattern = f"-[old:{q(rel.type)}]->()" if anchor == rel.from_ else f"<-[old:{q(rel.type)}]-()"
     newest = version(mapping)  # without a watermark column: older = written by an earlier run
     older = f"NOT coalesce(old.watermark >= {ref(newest)}, false)" if newest else (
         "old.lastupdated < $tag"
     )  # fmt: skip
+    guard = ""
+    if rel.on_null == "keep" and not tombstone:
+        group = [r for r in mapping.relationships if (r.type, r.snapshot_of) == (rel.type, anchor)]
+        ends = [mapping.nodes[r.to if r.from_ == anchor else r.from_] for r in group]
+        given = [
+            f"{ref(k)} IS NOT NULL" for n in ends for _, c in n.variants for k in c.key.values()
+        ]
+        guard = f"WITH * WHERE {' OR '.join(dict.fromkeys(given))} "
     return (
-        f"CALL (row, {q(anchor)}) {{ MATCH ({q(anchor)}){pattern} WHERE old.source = $feed "
-        f"AND {older} DELETE old }}"
+        f"CALL (row, {q(anchor)}) {{ {guard}MATCH ({q(anchor)}){pattern} WHERE old.source = $feed "
+        f"AND old.{VALID_TO} IS NULL AND {older} SET old.{VALID_TO} = {_when(mapping)} }}"
     )
+
+
+def _retired(mapping: Mapping, tombstone: bool = False) -> list[str]:
+    """One retirement per (type, snapshot node) group; a tombstone's: of its entity only."""
+    groups = {(r.type, r.snapshot_of): r for r in mapping.relationships if r.snapshot_of}
+    if tombstone:
+        alias = entity(mapping)
+        groups = {g: r for g, r in groups.items() if ("node", r.snapshot_of) == alias}
+    return [_retire(mapping, r, tombstone) for r in groups.values()]
 
 
 def _used_columns(mapping: Mapping) -> list[str]:
@@ -282,14 +345,14 @@ def _used_columns(mapping: Mapping) -> list[str]:
     for rel in mapping.relationships:
         refs += [*(rel.key or {}).values(), *(p.value for p in rel.props.values())]
         refs += [rel.events.id] if rel.events else []
-    return list(dict.fromkeys([*map(root_column, refs), *filter(None, [version(mapping)])]))
+    marks = [version(mapping), mapping.deleted.column if mapping.deleted else None]
+    return list(dict.fromkeys([*map(root_column, refs), *filter(None, marks)]))
 
 
 def _temporal(mapping: Mapping, column: str) -> str:
-    """Rebuild a datetime column sent as ``[seconds, nanos]``."""
+    """Rebuild a datetime column sent as ``[seconds, nanos]`` (null stays null: a tombstone
+    row carries only its key, version and marker, even where the column is required)."""
     value = f"datetime({{epochSeconds: {ref(column)}[0], nanosecond: {ref(column)}[1]}})"
-    if mapping.columns[column].required:
-        return f"{q(column)}: {value}"
     return f"{q(column)}: CASE WHEN {ref(column)} IS NULL THEN null ELSE {value} END"
 
 
@@ -311,14 +374,16 @@ def compile_statement(mapping: Mapping) -> Statement:
     write = [_merge_node(mapping, a, mapping.nodes[a], params) for a in merged]
     write += [_relationship(mapping, i, rel) for i, rel in enumerate(mapping.relationships)]
     if mapping.mode == "snapshot":
-        retired = {(r.type, r.snapshot_of): r for r in mapping.relationships if r.snapshot_of}
-        write += [_retire(mapping, r) for r in retired.values()]
+        write += _retired(mapping)
     write[-1] = write[-1].removesuffix("\nWITH *")  # a query or unit subquery cannot end so
     if write[-1].endswith(" }") and " RETURN " in write[-1]:  # nor with a returning CALL
         write.append("FINISH")
     stored = _stored(mapping)
+    head = lines[: len(check)]  # a tombstone looks up no referenced node (it names none)
+    extra = {"partitioned": _history(mapping), "deleted": mapping.deleted,
+             "tombstone": _tombstone(mapping, head)}  # fmt: skip
     if not checked and not stored:
-        return Statement("\n".join(lines + write), "", params, [], columns, temporal)
+        return Statement("\n".join(lines + write), "", params, [], columns, temporal, **extra)
     check += [_match_node(a, mapping.nodes[a], params, optional=True) for a in checked]
     missing = ", ".join(
         f"{q(a)} IS NULL AND {ref(_key(mapping.nodes[a]))} IS NOT NULL" for a in checked
@@ -336,7 +401,26 @@ def compile_statement(mapping: Mapping) -> Statement:
             "WITH stored MATCH (stored)-[r]-() WHERE r.source = $feed SET r.lastupdated = $tag"
         )
     cypher = "\n".join(lines + write)
-    return Statement(cypher, "\n".join(check), params, checked, columns, temporal, touch)
+    return Statement(cypher, "\n".join(check), params, checked, columns, temporal, touch, **extra)
+
+
+def _tombstone(mapping: Mapping, lines: list[str]) -> str:
+    """The statement for tombstone rows (``deleted``): mark the entity deleted (a row of an
+    entity the graph does not hold writes nothing) and retire its links."""
+    if mapping.deleted is None:
+        return ""
+    alias = str(entity(mapping)[1])  # type: ignore[index]  (validated: a node entity)
+    node = mapping.nodes[alias]
+    ((prop, r),) = node.key.items()  # type: ignore[union-attr]
+    when = _when(mapping)
+    lines += [
+        f"MATCH ({q(alias)}:{q(node.label or '')} {{{q(prop)}: {ref(r)}}})",
+        f"SET {q(alias)}.{DELETED_AT} = {when}, {q(alias)}.watermark = {when}, "
+        f"{q(alias)}.lastupdated = $tag, {q(alias)}.source = $feed, {_partition(alias)}",
+    ]
+    if retired := _retired(mapping, tombstone=True):
+        lines += ["WITH *", *retired]
+    return "\n".join(lines)
 
 
 def version(mapping: Mapping) -> str | None:

@@ -78,6 +78,10 @@ class QueryMeta(BaseModel):
     max_estimated_rows: int = Field(default=50_000_000, gt=0)
     tags: list[str] = Field(default_factory=list)
     references: list[str] = Field(default_factory=list)
+    #: True when the query reads retired links too (``valid_to`` set), on purpose, as its
+    #: description says; otherwise every link it reads of a type that keeps history is a
+    #: current one (``graphmodel.CURRENT``).
+    history: bool = False
 
 
 @dataclass(frozen=True)

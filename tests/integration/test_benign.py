@@ -59,3 +59,25 @@ def test_the_register_marks_identifiers_loaded_after_it_was_applied(db: Database
     run(db, Options(feeds_dir=feeds, quarantine_dir=tmp_path / "q"), hasher, incremental=True)
     marked = db.read("MATCH (i:IP) WHERE i.benign RETURN i.ip AS ip, i.benign_reason AS reason")
     assert marked == [{"ip": "81.2.69.160", "reason": "carrier-nat"}]
+
+
+def test_a_register_hashed_under_another_key_is_refused(db: Database, tmp_path) -> None:
+    import feedgen
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+    from graphkit.ingest import Options, run
+
+    feeds = feedgen.write(feedgen.rows(), tmp_path / "feeds")
+    run(db, Options(feeds_dir=feeds, quarantine_dir=tmp_path / "q"), HASHER)
+    register = tmp_path / "benign.yaml"
+    entry = '{kind: phone, value: "+44 20 7946 0958", reason: call-centre}'
+    register.write_text(f'version: "v1"\nentries:\n  - {entry}\n')
+    other = CliRunner().invoke(app, ["benign", "apply", str(register), "--demo-key"])
+    assert other.exit_code == 2, other.output
+    assert "another hash key" in other.output
+    assert db.read("MATCH (n) WHERE n.benign RETURN n") == []
+    same = CliRunner().invoke(app, ["benign", "apply", str(register)],
+                              env={"GRAPHKIT_HASH_KEY": "test-key"})  # fmt: skip
+    assert same.exit_code == 0, same.output
+    assert db.read("MATCH (n:Phone) WHERE n.benign RETURN count(n) AS n") == [{"n": 1}]

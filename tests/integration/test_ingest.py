@@ -108,6 +108,7 @@ def test_sync_of_appended_rows_equals_a_full_reload(db, tmp_path):
 
 
 def test_status_changes_propagate_and_stale_relationships_retire(db, tmp_path):
+    """A changed email retires the old link as history (test_history.py has the rest)."""
     data = feedgen.rows()
     src = feedgen.write(data, tmp_path / "feeds")
     load(db, src, tmp_path)
@@ -116,7 +117,7 @@ def test_status_changes_propagate_and_stale_relationships_retire(db, tmp_path):
     feedgen.write({"sellers": [*data["sellers"][1:], changed]}, src)
     load(db, src, tmp_path, incremental=True)
     seller = db.read(
-        "MATCH (s:Seller {seller_id: 'S000000'})-[:HAS_EMAIL]->(e) "
+        "MATCH (s:Seller {seller_id: 'S000000'})-[r:HAS_EMAIL WHERE r.valid_to IS NULL]->(e) "
         "RETURN s.status AS status, collect(e.domain) AS domains"
     )
     assert seller == [{"status": "suspended", "domains": ["example.net"]}]

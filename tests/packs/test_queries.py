@@ -10,7 +10,7 @@ import pytest
 import yaml
 
 from graphkit.db import Database
-from graphkit.graphmodel import IDENTIFIERS
+from graphkit.graphmodel import CURRENT, HISTORY_RELS, IDENTIFIERS
 from graphkit.packs import catalog, run
 from graphkit.packs.output import render
 from graphkit.packs.runner import check_cost
@@ -54,12 +54,27 @@ def test_identifier_patterns_agree_with_the_graph_model(query_id: str) -> None:
     """Cypher keeps its literal patterns; they must name the model's six identifier types,
     and a relationship-type-to-kind map must be the model's."""
     cypher = catalog.get(query_id).cypher
-    for pattern in re.findall(r"\[\w*:((?:USED_DEVICE|PAID_WITH|\w+)(?:\|\w+)+)\]", cypher):
+    for pattern in re.findall(r"\[\w*:((?:USED_DEVICE|PAID_WITH|\w+)(?:\|\w+)+)[ \]]", cypher):
         if any(rel in pattern for rel in IDENTIFIER_RELS):
             assert sorted(pattern.split("|")) == sorted(IDENTIFIER_RELS), pattern
     for body in KIND_MAP.findall(cypher):
         pairs = dict(item.replace("'", "").split(": ") for item in re.split(r",\s*", body))
         assert pairs == {i.rel_type: i.kind for i in IDENTIFIERS.values()}
+
+
+@pytest.mark.parametrize("query_id", QUERY_IDS)
+def test_queries_read_current_links_unless_their_header_says_history(query_id: str) -> None:
+    """Every pattern over a type that keeps history (graphmodel.HISTORY_RELS) reads current
+    links (``WHERE x.valid_to IS NULL``), and identifier degrees count current links, unless
+    the header says ``history: true`` (and the description says how)."""
+    query = catalog.get(query_id)
+    if query.meta.history:
+        assert "History:" in query.meta.description
+        return
+    for var, types, _ in re.findall(r"\[(\w*):([A-Z_|]+)([^\]]*)\]", query.cypher):
+        if set(types.split("|")) & set(HISTORY_RELS):
+            assert var and f"WHERE {var}.{CURRENT}" in query.cypher, (var, types)
+    assert "<--()" not in query.cypher and "--()" not in query.cypher
 
 
 @pytest.mark.integration

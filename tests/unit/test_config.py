@@ -60,3 +60,20 @@ def test_bad_port_names_the_setting_but_not_secrets() -> None:
         load_settings(env={"GRAPHKIT_BOLT_PORT": "seven", "NEO4J_PASSWORD": "pw-xyz"})
     assert "bolt_port" in str(info.value)
     assert "pw-xyz" not in str(info.value)
+
+
+def test_a_dsn_with_a_password_is_refused_on_the_command_line(tmp_path):
+    from typer.testing import CliRunner
+
+    from graphkit.cli import app
+
+    secret = "postgresql://loader:s3cret@127.0.0.1:1/marketplace"
+    for args in (
+        ["sync", "--from", "postgres", "--dsn", secret],
+        ["load", "--from", "postgres", "--dsn", "host=h password=s3cret dbname=m"],
+        ["synth", "--scale", "tiny", "--out", str(tmp_path), "--to-postgres", secret],
+    ):
+        result = CliRunner().invoke(app, args)
+        assert result.exit_code == 2, result.output
+        assert "GRAPHKIT_" in result.output and "s3cret" not in result.output
+    assert not any(tmp_path.iterdir())  # refused before anything ran

@@ -393,3 +393,52 @@ def test_quarantine_dir_help_keeps_its_placeholders():
 
     result = CliRunner().invoke(app, ["load", "--help"], env={"COLUMNS": "200"})
     assert "DIR/FEED/RUN.jsonl" in result.output and "--mappings" in result.output
+
+
+def test_tombstones_need_a_snapshot_feed_a_watermark_and_a_declared_marker(tmp_path):
+    columns = {"op": {"type": "string"}, "at": {"type": "datetime", "required": True}}
+    m = mapping(tmp_path, columns, watermark="at", deleted={"column": "op", "values": ["D"]})
+    (dead, live) = transform(m, {"id": "a1", "op": "D", "at": "2024-01-02"},
+                             {"id": "a2", "op": "U", "at": "2024-01-02"})  # fmt: skip
+    assert dead == {"id": "a1", "op": "D", "at": datetime(2024, 1, 2, tzinfo=UTC)}
+    assert live["op"] == "U"
+    wrong = [
+        ({"watermark": "at", "deleted": {"column": "kind"}}, "deleted.column: 'kind' is not"),
+        ({"deleted": {"column": "op"}}, "give a watermark column"),
+        ({"watermark": "at", "mode": "append", "deleted": {"column": "op"}}, "snapshot feeds"),
+    ]
+    for extra, message in wrong:
+        with pytest.raises(MappingError, match=message):
+            mapping(tmp_path, columns, **extra)
+
+
+def test_a_tombstone_needs_only_its_key_version_and_marker(tmp_path):
+    columns = {"op": {"type": "string"}, "at": {"type": "datetime", "required": True},
+               "name": {"type": "string", "required": True}}  # fmt: skip
+    m = mapping(tmp_path, columns, watermark="at", deleted={"column": "op", "values": ["D"]})
+    dead, bad = transform(m, {"id": "a1", "op": "D", "at": "2024-01-02"},
+                          {"id": "a2", "op": "U", "at": "2024-01-02"})  # fmt: skip
+    assert dead["name"] is None
+    assert isinstance(bad, Bad) and bad.field == "name"  # a live row still needs its name
+
+
+def test_on_null_keep_is_for_snapshot_relationships_and_agrees_within_a_group(tmp_path):
+    columns = {"email": {"type": "email"}, "backup": {"type": "email"}}
+    nodes = {**NODES, "email": {"label": "Email", "key": {"hash": "email.hash"}},
+             "backup": {"label": "Email", "key": {"hash": "backup.hash"}}}  # fmt: skip
+    rel = {"type": "HAS_EMAIL", "from": "account", "to": "email", "on_null": "keep"}
+    with pytest.raises(MappingError, match="on_null: only snapshot_of"):
+        mapping(tmp_path, columns, nodes=nodes, relationships=[rel])
+    both = [{**rel, "snapshot_of": "account"},
+            {**rel, "to": "backup", "snapshot_of": "account", "on_null": "retire"}]  # fmt: skip
+    with pytest.raises(MappingError, match="same on_null"):
+        mapping(tmp_path, columns, nodes=nodes, relationships=both)
+
+
+def test_the_model_names_every_relationship_that_keeps_history():
+    """graphmodel.HISTORY_RELS are the relationship types the shipped snapshot feeds write."""
+    from graphkit.graphmodel import HISTORY_RELS
+
+    written = {r.type for m in load_mappings().values() if m.mode == "snapshot"
+               for r in m.relationships}  # fmt: skip
+    assert written == set(HISTORY_RELS)

@@ -155,3 +155,13 @@ def test_save_html_writes_one_file(tmp_path):
     path = viz.save_html(viz.render(ring()), tmp_path / "out" / "ring.html", title="Ring")
     assert path.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
     assert [p.name for p in path.parent.iterdir()] == ["ring.html"]
+
+
+def test_a_retired_link_is_dashed_and_says_when_it_held():
+    g = ring()
+    retired = {"valid_from": "2024-01-01T00:00:00Z", "valid_to": "2024-06-01T00:00:00Z"}
+    g.add_relationship(Relationship("s1-old", "HAS_EMAIL", "s1", "em", retired))
+    edges = {(e["from"], e["to"], e.get("dashes", False)): e for e in viz.render(g).edges}
+    old = edges[("s1", "em", True)]
+    assert "valid_to: 2024-06-01" in old["title"]
+    assert ("s1", "em", False) in edges  # the current link is drawn plain

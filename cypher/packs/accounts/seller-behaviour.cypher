@@ -23,24 +23,24 @@
 // ---
 MATCH (s:Seller)
 CALL (s) {
-  OPTIONAL MATCH (s)-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
+  OPTIONAL MATCH (s)-[link1:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link1.valid_to IS NULL]->(i)
   WHERE NOT coalesce(i.benign, false)
-  WITH i, COUNT { (i)<--() } AS degree
+  WITH i, COUNT { (i)<-[link5 WHERE link5.valid_to IS NULL]-() } AS degree
   RETURN count(i) AS n_identifiers,
          sum(CASE WHEN 2 <= degree <= $max_identifier_degree THEN 1.0 / log(degree + 5)
              ELSE 0.0 END) AS shared_rarity
 }
 CALL (s) {
-  OPTIONAL MATCH (s)-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
-                 <-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]-(t:Seller)
+  OPTIONAL MATCH (s)-[link2:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link2.valid_to IS NULL]->(i)
+                 <-[link3:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link3.valid_to IS NULL]-(t:Seller)
   WHERE t <> s AND NOT coalesce(i.benign, false)
-        AND COUNT { (i)<--() } <= $max_identifier_degree
+        AND COUNT { (i)<-[link6 WHERE link6.valid_to IS NULL]-() } <= $max_identifier_degree
   WITH collect(DISTINCT t) AS linked
   RETURN size(linked) AS n_linked_sellers,
          size([t IN linked WHERE t.status IN ['closed', 'suspended']]) AS n_linked_closed
 }
 CALL (s) {
-  OPTIONAL MATCH (s)-[:LISTS]->(p:Product)
+  OPTIONAL MATCH (s)-[link4:LISTS WHERE link4.valid_to IS NULL]->(p:Product)
   OPTIONAL MATCH (p)<-[:REVIEWED]-(r:Reviewer)
   RETURN count(DISTINCT p) AS n_products, count(DISTINCT r) AS n_reviewers
 }

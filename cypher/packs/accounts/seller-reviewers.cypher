@@ -18,6 +18,6 @@
 // references: []
 // ---
 UNWIND $reviewer_ids AS reviewer_id
-MATCH (r:Reviewer {reviewer_id: reviewer_id})-[:REVIEWED]->(:Product)<-[:LISTS]-(s:Seller)
+MATCH (r:Reviewer {reviewer_id: reviewer_id})-[:REVIEWED]->(:Product)<-[link1:LISTS WHERE link1.valid_to IS NULL]-(s:Seller)
 RETURN s.seller_id AS seller_id, count(DISTINCT r) AS n_flagged_reviewers
 ORDER BY seller_id

@@ -21,15 +21,15 @@
 // tags: [brand, seller]
 // references: []
 // ---
-MATCH (s:Seller)-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
-WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<--() } <= $max_identifier_degree
-MATCH (i)<-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]-(t:Seller)
+MATCH (s:Seller)-[link1:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link1.valid_to IS NULL]->(i)
+WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<-[link6 WHERE link6.valid_to IS NULL]-() } <= $max_identifier_degree
+MATCH (i)<-[link2:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link2.valid_to IS NULL]-(t:Seller)
 WHERE t <> s
-MATCH (s)-[:SELLS]->(b:Brand)<-[:SELLS]-(t)
+MATCH (s)-[link3:SELLS WHERE link3.valid_to IS NULL]->(b:Brand)<-[link4:SELLS WHERE link4.valid_to IS NULL]-(t)
 WITH DISTINCT b, s
 WITH b, collect(s) AS linked
 WHERE size(linked) >= $min_linked_sellers
-WITH b, linked, COUNT { (b)<-[:SELLS]-(:Seller) } AS n_sellers
+WITH b, linked, COUNT { (b)<-[link5:SELLS WHERE link5.valid_to IS NULL]-(:Seller) } AS n_sellers
 WHERE n_sellers <= $max_brand_sellers
 RETURN b.brand_id AS brand_id, b.name AS brand, n_sellers, size(linked) AS n_linked_sellers,
        apoc.coll.sort([s IN linked | s.seller_id]) AS linked_sellers,

@@ -8,6 +8,8 @@
 //   non-benign identifiers the old and new account share (strong corroboration when > 0).
 //   Brands with many sellers (`max_brand_sellers`) are skipped: honest resellers of big
 //   brands come and go all the time.
+//   History: the closed seller's brands and identifiers count whether current or retired
+//   (what it sold and used before the ban); the new seller's are current ones.
 //   Example: graphkit query run brand.migration --param window_days=30
 // category: brand
 // severity: high
@@ -16,6 +18,7 @@
 //   window_days: {type: int, default: 60, min: 1, max: 730, description: days after the closure}
 //   max_brand_sellers: {type: int, default: 50, min: 2, max: 100000, description: skip brands with more sellers than this}
 //   max_identifier_degree: {type: int, default: 50, min: 2, max: 10000, description: identifiers above this degree do not count as shared}
+// history: true
 // output: table
 // timeout_s: 30
 // max_rows: 10000
@@ -24,8 +27,8 @@
 // ---
 MATCH (old:Seller)-[:SELLS]->(b:Brand)
 WHERE old.status IN ['closed', 'suspended'] AND old.closed_at IS NOT NULL
-  AND COUNT { (b)<-[:SELLS]-(:Seller) } <= $max_brand_sellers
-MATCH (b)<-[sells:SELLS]-(new:Seller)
+  AND COUNT { (b)<-[link2:SELLS WHERE link2.valid_to IS NULL]-(:Seller) } <= $max_brand_sellers
+MATCH (b)<-[sells:SELLS WHERE sells.valid_to IS NULL]-(new:Seller)
 WHERE new <> old
   AND new.registered_at >= old.closed_at - duration({days: $window_days})
   AND sells.first_seen >= old.closed_at
@@ -33,8 +36,8 @@ WHERE new <> old
 WITH b, old, new, sells,
      COUNT {
        (old)-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
-            <-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]-(new)
-       WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<--() } <= $max_identifier_degree
+            <-[link4:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link4.valid_to IS NULL]-(new)
+       WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<-[link5 WHERE link5.valid_to IS NULL]-() } <= $max_identifier_degree
      } AS shared_identifiers
 RETURN b.brand_id AS brand_id, b.name AS brand,
        old.seller_id AS closed_seller, old.status AS closed_status, old.closed_at AS closed_at,

@@ -25,7 +25,7 @@ UNWIND $account_ids AS account_id
 CALL (account_id) {
   MATCH (s:Seller {seller_id: account_id})
   RETURN s AS a, 'seller' AS kind, s.registered_at AS registered_at,
-         apoc.coll.sort(COLLECT { MATCH (s)-[:SELLS]->(b:Brand) RETURN b.brand_id })[..$max_brands] AS brands
+         apoc.coll.sort(COLLECT { MATCH (s)-[link1:SELLS WHERE link1.valid_to IS NULL]->(b:Brand) RETURN b.brand_id })[..$max_brands] AS brands
   UNION ALL
   MATCH (r:Reviewer {reviewer_id: account_id})
   RETURN r AS a, 'reviewer' AS kind, r.joined_at AS registered_at, [] AS brands

@@ -7,6 +7,8 @@
 //   `max_per_node` neighbours per node, and benign identifiers or nodes with more than
 //   `max_identifier_degree` relationships (hubs: big brands, popular products, carrier
 //   IPs) are shown but not expanded.
+//   History: retired links are part of the dossier (an email or address the seller held
+//   before, with `valid_from`/`valid_to` on the link), as are deleted accounts.
 //   Example: graphkit query run dossier.seller --param seller_id=S000123 --param hops=3
 // category: dossier
 // severity: info
@@ -16,6 +18,7 @@
 //   hops: {type: int, default: 2, min: 1, max: 3, description: how far to expand}
 //   max_per_node: {type: int, default: 50, min: 1, max: 1000, description: neighbours kept per node}
 //   max_identifier_degree: {type: int, default: 50, min: 2, max: 10000, description: do not expand nodes with more relationships}
+// history: true
 // output: subgraph
 // timeout_s: 5
 // max_rows: 1

@@ -19,9 +19,9 @@
 // tags: [enforcement, seller]
 // references: []
 // ---
-MATCH (s:Seller {status: 'active'})-[r1:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
-WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<--() } <= $max_identifier_degree
-MATCH (i)<-[r2:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]-(t:Seller)
+MATCH (s:Seller {status: 'active'})-[r1:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE r1.valid_to IS NULL]->(i)
+WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<-[link1 WHERE link1.valid_to IS NULL]-() } <= $max_identifier_degree
+MATCH (i)<-[r2:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE r2.valid_to IS NULL]-(t:Seller)
 WHERE t <> s
 WITH s, collect(DISTINCT t) AS linked
 WITH s, linked, [t IN linked WHERE t.status IN ['closed', 'suspended']] AS closed

@@ -28,13 +28,13 @@
 // ---
 WITH {USED_DEVICE: 'device', PAID_WITH: 'payment', REGISTERED_AT: 'address',
       HAS_EMAIL: 'email', HAS_PHONE: 'phone', LOGGED_IN_FROM: 'ip'} AS kinds
-MATCH (x:Seller|Reviewer)-[r:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
-WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<--() } <= $max_identifier_degree
+MATCH (x:Seller|Reviewer)-[r:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE r.valid_to IS NULL]->(i)
+WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<-[link1 WHERE link1.valid_to IS NULL]-() } <= $max_identifier_degree
 WITH i, kinds[type(r)] AS kind,
      collect({kind: CASE WHEN x:Seller THEN 'seller' ELSE 'reviewer' END,
               id: coalesce(x.seller_id, x.reviewer_id), first: r.first_seen, last: r.last_seen}) AS members
 WHERE size(members) >= 2
-WITH i, kind, members, COUNT { (i)<--() } AS degree
+WITH i, kind, members, COUNT { (i)<-[link2 WHERE link2.valid_to IS NULL]-() } AS degree
 WITH i, kind, members, degree, 1.0 / log(degree + 5) AS weight
 UNWIND members AS a
 UNWIND members AS b

@@ -24,16 +24,16 @@
 // ---
 WITH {USED_DEVICE: 'device', PAID_WITH: 'payment', REGISTERED_AT: 'address',
       HAS_EMAIL: 'email', HAS_PHONE: 'phone', LOGGED_IN_FROM: 'ip'} AS kinds
-MATCH (s:Seller)-[r:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
+MATCH (s:Seller)-[r:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE r.valid_to IS NULL]->(i)
 WITH kinds[type(r)] AS kind, i, s, r
 WHERE ($identifier = 'any' OR kind = $identifier)
   AND NOT coalesce(i.benign, false)
-  AND COUNT { (i)<--() } <= $max_identifier_degree
+  AND COUNT { (i)<-[link1 WHERE link1.valid_to IS NULL]-() } <= $max_identifier_degree
 WITH kind, i, collect(s) AS sellers, min(r.first_seen) AS first_seen, max(r.last_seen) AS last_seen
 WHERE size(sellers) >= $min_accounts
 RETURN kind,
        left(coalesce(i.hash, i.token, i.device_id, i.ip), 12) AS identifier,
-       COUNT { (i)<--() } AS degree,
+       COUNT { (i)<-[link2 WHERE link2.valid_to IS NULL]-() } AS degree,
        size(sellers) AS n_sellers,
        apoc.coll.sort([s IN sellers | s.seller_id]) AS sellers,
        apoc.coll.frequenciesAsMap([s IN sellers | s.status]) AS status_mix,

@@ -27,7 +27,7 @@ WITH p, rv.ts.epochSeconds / window AS bucket, collect(r.reviewer_id) AS reviewe
 WHERE size(reviewers) >= $min_reviews
 WITH p, reviewers, burst_start, burst_end, COUNT { (p)<-[:REVIEWED]-() } AS n_reviews
 WHERE toFloat(size(reviewers)) / n_reviews >= $min_share
-OPTIONAL MATCH (s:Seller)-[:LISTS]->(p)
+OPTIONAL MATCH (s:Seller)-[link1:LISTS WHERE link1.valid_to IS NULL]->(p)
 RETURN p.product_id AS product_id, s.seller_id AS seller_id, size(reviewers) AS n_five_star,
        n_reviews, round(toFloat(size(reviewers)) / n_reviews, 3) AS share,
        burst_start, burst_end, apoc.coll.sort(reviewers) AS reviewers

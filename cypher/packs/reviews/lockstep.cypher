@@ -88,5 +88,5 @@ RETURN ids[0] AS reviewer_a, ids[1] AS reviewer_b, size(products) AS n_products,
        round(expected, 6) AS expected, k_a AS reviews_a, k_b AS reviews_b,
        apoc.coll.sort([p IN products | p.product_id])[..20] AS products,
        apoc.coll.sort(apoc.coll.toSet(apoc.coll.flatten(
-         [p IN products | COLLECT { MATCH (s:Seller)-[:LISTS]->(p) RETURN s.seller_id }])))[..20] AS sellers
+         [p IN products | COLLECT { MATCH (s:Seller)-[link1:LISTS WHERE link1.valid_to IS NULL]->(p) RETURN s.seller_id }])))[..20] AS sellers
 ORDER BY n_products DESC, reviewer_a, reviewer_b

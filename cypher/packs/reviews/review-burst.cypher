@@ -51,7 +51,7 @@ WITH p, slot, reviewers, ratings, burst_start, n_reviews, 2 * slot_seconds AS wi
 WITH p, slot, reviewers, ratings, burst_start, n_reviews, listed,
      n_reviews * toFloat(window)
        / (duration.inSeconds(listed, last_review).seconds + window) AS expected
-OPTIONAL MATCH (s:Seller)-[:LISTS]->(p)
+OPTIONAL MATCH (s:Seller)-[link1:LISTS WHERE link1.valid_to IS NULL]->(p)
 RETURN p.product_id AS product_id, s.seller_id AS seller_id, slot, size(reviewers) AS n_reviewers,
        n_reviews, round(expected, 4) AS expected,
        size([x IN ratings WHERE x = 5]) AS n_five_star, size(ratings) AS n_ratings,

@@ -21,12 +21,12 @@
 // ---
 WITH {USED_DEVICE: 'device', PAID_WITH: 'payment', REGISTERED_AT: 'address',
       HAS_EMAIL: 'email', HAS_PHONE: 'phone', LOGGED_IN_FROM: 'ip'} AS kinds
-MATCH (s:Seller)-[x:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]->(i)
-WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<--() } <= $max_identifier_degree
-MATCH (i)<-[:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM]-(r:Reviewer)
-WITH s, r, kinds[type(x)] AS kind, 1.0 / log(COUNT { (i)<--() } + 5) AS weight
+MATCH (s:Seller)-[x:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE x.valid_to IS NULL]->(i)
+WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<-[link3 WHERE link3.valid_to IS NULL]-() } <= $max_identifier_degree
+MATCH (i)<-[link1:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_PHONE|LOGGED_IN_FROM WHERE link1.valid_to IS NULL]-(r:Reviewer)
+WITH s, r, kinds[type(x)] AS kind, 1.0 / log(COUNT { (i)<-[link4 WHERE link4.valid_to IS NULL]-() } + 5) AS weight
 WITH s, r, sum(weight) AS score, apoc.coll.sort(collect(DISTINCT kind)) AS kinds
-MATCH (s)-[:LISTS]->(p:Product)<-[rv:REVIEWED]-(r)
+MATCH (s)-[link2:LISTS WHERE link2.valid_to IS NULL]->(p:Product)<-[rv:REVIEWED]-(r)
 WITH s, r, score, kinds, count(rv) AS n_reviews, avg(rv.rating) AS avg_rating,
      collect(DISTINCT p.product_id) AS products
 WHERE n_reviews >= $min_reviews

@@ -30,7 +30,7 @@ MATCH (s:Seller)
 WHERE 0 < COUNT { (s)-[:MESSAGED|REFUNDED]->() } <= $max_contacts
 // The seller's listings once, then per contacted reviewer a walk over their few reviews:
 // a plan that stays small whatever the planner's statistics say right after a bulk load.
-WITH s, COLLECT { MATCH (s)-[:LISTS]->(p:Product) RETURN p } AS listed
+WITH s, COLLECT { MATCH (s)-[link1:LISTS WHERE link1.valid_to IS NULL]->(p:Product) RETURN p } AS listed
 // Its buyers: the accounts it contacted and the reviewers of its listings, walked from the
 // listings it holds (anchored on them: no plan from the whole Reviewer label).
 WITH s, listed, COLLECT { MATCH (s)-[:MESSAGED|REFUNDED]->(r:Reviewer) RETURN DISTINCT r } AS contacted
