@@ -9,7 +9,7 @@ generator's truth:
 
 - ``sweep``: ``graphkit ring sweep`` with its default settings (tuned on seeds 1-3 only);
 - ``baseline``: connected components of seller identity links only (``graphkit ring
-  clusters``, at least ``min_members`` accounts): the approach before communities;
+  clusters``, at least ``BASELINE_MIN_MEMBERS`` accounts): the approach before communities;
 - ``old``: with ``--old-tree DIR``, the ``ring sweep`` of an older graphkit checkout (e.g.
   ``git worktree add /tmp/old 9cd7d25``, the last commit with connected components) run on
   the same graph, its ``rings.json`` scored by this evaluation.
@@ -33,6 +33,7 @@ from graphkit.evaluation import Report, load_truth, score
 from graphkit.sweep import SweepSettings, identity_clusters, read_report, sweep
 
 GRAPHKIT = [sys.executable, "-m", "graphkit"]
+BASELINE_MIN_MEMBERS = 3  # a pair sharing one identifier is as often a couple as a ring
 
 
 def load(data: Path, scale: str, seed: int, register: bool) -> None:
@@ -107,7 +108,7 @@ def main() -> None:
         with Database() as db:
             report = score(sweep(db, settings), truth)
             clusters = identity_clusters(db, settings)
-        baseline = [c for c in clusters if len(c.members) >= settings.min_members]
+        baseline = [c for c in clusters if len(c.members) >= BASELINE_MIN_MEMBERS]
         rows += [row(seed, "sweep", report), row(seed, "baseline", score(baseline, truth))]
         if args.old_tree:  # run from the old checkout, so that it imports its own graphkit
             old = (data / "old-sweep").resolve()

@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import json
 import math
+from collections import defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -62,7 +63,7 @@ class SweepSettings:
     lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
     lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
     min_five_star_share: float = _setting(
-        0.8, "A review burst ties its reviewers to the seller when this share is 5-star."
+        0.8, "A listing's bursts tie their reviewers to the seller when this share is 5-star."
     )
     min_burst_share: float = _setting(
         0.2,
@@ -92,7 +93,11 @@ class SweepSettings:
     min_lockstep_reviewers: int = _setting(3, "Reviewers in significant lockstep for a pool.")
     min_brand_sellers: int = _setting(3, "Sellers joined by significant brand links.")
     max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
-    min_members: int = _setting(3, "Accounts a ring needs (a pair is a coincidence).")
+    min_members: int = _setting(
+        3,
+        "Accounts a ring needs: a pair sharing a device or a card, or even both, is as often "
+        "a couple or a family as a ring.",
+    )
     min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
     jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
 
@@ -216,12 +221,12 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
             links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
     for row in records(lockstep.result()):
-        surprise = poisson_surprise(row["n_products"], row["expected"])
+        surprise = poisson_surprise(row["n_occasions"], row["expected"])
         if surprise < settings.min_surprise:
             continue
         weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
-        facts = {k: row[k] for k in ("n_products", "expected", "reviews_a", "reviews_b",
-                                     "products", "sellers")}  # fmt: skip
+        facts = {k: row[k] for k in ("n_products", "n_occasions", "expected", "reviews_a",
+                                     "reviews_b", "products", "sellers")}  # fmt: skip
         facts["surprise"] = round(surprise, 2)
         links.append(Link(row["reviewer_a"], row["reviewer_b"], "lockstep", weight, (facts,)))
         for seller in row["sellers"]:
@@ -232,25 +237,48 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
-    """Each reviewer of a surprising 5-star burst on a listing, tied to its seller: the burst
-    is unlikely at the listing's own pace (Poisson surprise against ``expected``), a large
-    share of the listing's reviews (a deal-day crowd at a bestseller is not), nearly all
-    5-star, and not the launch crowd of its first days."""
-    links = []
+    """Each reviewer of a listing's surprising bursts, tied to its seller. A burst is a window
+    unlikely at the listing's own pace (Poisson surprise against ``expected``), a large share
+    of the listing's reviews (a deal-day crowd at a bestseller is not) and not the launch
+    crowd of its first days; overlapping windows of one listing (``slot``) give way to the
+    fullest. The listing's bursts count when they are nearly all 5-star, counted over all of
+    them (one 4-star review does not undo a small burst).
+
+    >>> row = {"product_id": "p", "seller_id": "s", "slot": 7, "n_reviewers": 5,
+    ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 5, "n_ratings": 5,
+    ...        "days_after_listing": 30, "burst_start": "2024-01-01", "reviewers": list("abcde")}
+    >>> [(link.a, link.b) for link in burst_links([row], SweepSettings())][:2]
+    [('s', 'a'), ('s', 'b')]
+    """
+    by_product: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
-        surprise = poisson_surprise(row["n_reviewers"], row["expected"])
-        if (
-            row["seller_id"] is None
-            or surprise < settings.min_surprise
-            or row["five_star_share"] < settings.min_five_star_share
-            or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
-            or row["days_after_listing"] < settings.launch_days
+        if row["seller_id"] is not None:
+            by_product[row["product_id"]].append(row)
+    links = []
+    for windows in by_product.values():
+        bursts, slots = [], set()
+        for row in sorted(windows, key=lambda w: (-w["n_reviewers"], w["slot"])):
+            surprise = poisson_surprise(row["n_reviewers"], row["expected"])
+            if (
+                surprise < settings.min_surprise
+                or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
+                or row["days_after_listing"] < settings.launch_days
+                or {row["slot"], row["slot"] + 1} & slots
+            ):
+                continue
+            slots |= {row["slot"], row["slot"] + 1}
+            bursts.append((row, surprise))
+        five_star = sum(row["n_five_star"] for row, _ in bursts)
+        if not bursts or five_star < settings.min_five_star_share * sum(
+            row["n_ratings"] for row, _ in bursts
         ):
             continue
-        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers")}
-        facts["surprise"] = round(surprise, 2)
-        weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
-        links += [Link(row["seller_id"], r, "burst", weight, (facts,)) for r in row["reviewers"]]
+        for row, surprise in bursts:
+            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
+            facts["surprise"] = round(surprise, 2)
+            weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
+            seller = row["seller_id"]
+            links += [Link(seller, r, "burst", weight, (facts,)) for r in row["reviewers"]]
     return links
 
 
@@ -277,7 +305,7 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     weak = [link for link in links if link.kind == "solicited" and link not in strong]
     full = link_graph(strong + weak)
     for i, ring in enumerate(rings):
-        if "paid-reviews" in ring_evidence(ring, settings):
+        if evidence_shares(ring, settings)["paid-reviews"] >= 1.0:
             sellers = set(ring.sellers)
             extra = {(REVIEWER, link.b) for link in weak if link.a in sellers} - taken
             rings[i] = make_ring(full, ring.accounts | extra)
@@ -286,18 +314,40 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
 
 
 def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
-    """What makes the group a ring (empty: nothing does, it is not reported):
+    """What makes the group a ring (empty: nothing does, it is not reported): the kinds of
+    :func:`evidence_shares` that meet their requirement on their own; failing that, the kinds
+    that together do (their shares add up to 1: one shared IP and two brands no one else
+    sells, one paid reviewer and two brands).
 
-    - ``identity``: its accounts with identity links hold at least ``min_identity_support``
-      x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
-      count half): rings chain many personal identifiers, honest offices, families and cafés
-      share one or two;
+    >>> pair = [Link("s1", "s2", "identity", 0.5, ({"kind": "ip", "identifier": "i",
+    ...                                              "degree": 2},), ("seller", "seller")),
+    ...         Link("s1", "s2", "brand", 1.0, ())]
+    >>> ring_evidence(make_ring(link_graph(pair), {("seller", "s1"), ("seller", "s2")}),
+    ...               SweepSettings())
+    ['identity', 'brands']
+    """
+    shares = evidence_shares(ring, settings)
+    whole = [kind for kind, share in shares.items() if share >= 1.0]
+    if whole:
+        return whole
+    if sum(shares.values()) >= 1.0:
+        return [kind for kind, share in shares.items() if share > 0]
+    return []
+
+
+def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
+    """How much of each kind of evidence the group holds, as a share of what that kind needs
+    alone to make a ring:
+
+    - ``identity``: its accounts with identity links (a seller among them) hold at least
+      ``min_identity_support`` x (n - 1) distinct identifiers of degree <= ``max_strong_degree``
+      (reassignable kinds count half): rings chain many personal identifiers, honest offices,
+      families and cafés share one or two;
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
     - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings.
     """
-    found = []
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
     holders = {end for link in identity for end in link.ends}
     rare = {
@@ -307,32 +357,30 @@ def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
         for item in link.evidence
         if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
     }
-    if (
-        any(kind == SELLER for kind, _ in holders)
-        and len(holders) >= 2
-        and sum(rare.values()) >= settings.min_identity_support * (len(holders) - 1)
-    ):
-        found.append("identity")
+    with_seller = len(holders) >= 2 and any(kind == SELLER for kind, _ in holders)
     paid = {
         link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
     }
-    if len(paid) >= settings.min_paid_reviewers:
-        found.append("paid-reviews")
     lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
-    if len(lockstep) >= settings.min_lockstep_reviewers:
-        found.append("lockstep")
     brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
-    if len(brands) >= settings.min_brand_sellers:
-        found.append("brands")
     bursts = {
         (item["product_id"], item["burst_start"])
         for link in ring.links
         if link.kind == "burst"
         for item in link.evidence
     }
-    if len(bursts) >= settings.min_bursts:
-        found.append("bursts")
-    return found
+    shares = {
+        "identity": (
+            sum(rare.values()) / (settings.min_identity_support * (len(holders) - 1))
+            if with_seller
+            else 0.0
+        ),
+        "paid-reviews": len(paid) / settings.min_paid_reviewers,
+        "lockstep": len(lockstep) / settings.min_lockstep_reviewers,
+        "brands": len(brands) / settings.min_brand_sellers,
+        "bursts": len(bursts) / settings.min_bursts,
+    }
+    return {kind: round(share, 3) for kind, share in shares.items()}
 
 
 def _describe(db: Database, rings: list[Ring], jobs: int) -> None:

@@ -4,7 +4,7 @@ lockstep, brands; and what does not: one office IP, a customer-service seller's 
 from __future__ import annotations
 
 from graphkit.analysis import Link, rings_from_links
-from graphkit.sweep import SweepSettings, ring_evidence, solicitation_weight
+from graphkit.sweep import SweepSettings, burst_links, ring_evidence, solicitation_weight
 
 SETTINGS = SweepSettings()
 
@@ -35,3 +35,41 @@ def test_paid_reviews_make_a_ring_customer_service_does_not() -> None:
     shop = rings_from_links(Link("s", r, "solicited", 0.005, (service,)) for r in ("r1", "r2"))[0]
     assert ring_evidence(ring, SETTINGS) == ["paid-reviews"]
     assert ring_evidence(shop, SETTINGS) == []
+
+
+def test_evidence_that_falls_short_alone_adds_up() -> None:
+    """Two sellers on one IP, two brands only they sell, one reviewer they paid: each kind
+    falls short alone (an IP counts half), any two together make a ring."""
+    ip = shared("s1", "s2", "ip", "ip1", 2)
+    brands = Link("s1", "s2", "brand", 1.0, ({"n_shared": 2, "expected": 0.003},))
+    paid = {"avg_rating": 5.0, "contact_share": 0.3, "refund_share": 1.0,
+            "refund_after_review": True}  # fmt: skip
+    bought = Link("s1", "r1", "solicited", 0.7, (paid,))
+    for alone in (ip, brands, bought):
+        assert ring_evidence(rings_from_links([alone])[0], SETTINGS) == []
+    assert ring_evidence(rings_from_links([ip, brands])[0], SETTINGS) == ["identity", "brands"]
+    assert ring_evidence(rings_from_links([brands, bought])[0], SETTINGS) == [
+        "paid-reviews",
+        "brands",
+    ]
+
+
+def window(slot: int, reviewers: str, five_star: int, **facts: object) -> dict[str, object]:
+    row = {"product_id": "p", "seller_id": "s", "slot": slot, "n_reviewers": len(reviewers),
+           "n_reviews": 12, "expected": 0.2, "n_five_star": five_star,
+           "n_ratings": len(reviewers), "days_after_listing": 40,
+           "burst_start": f"slot {slot}", "reviewers": list(reviewers)}  # fmt: skip
+    return {**row, **facts}
+
+
+def test_a_listings_bursts_are_judged_together_and_overlapping_windows_once() -> None:
+    # Two campaigns on one listing (one 4-star review each: 0.83 5-star together), the
+    # second seen from two overlapping windows: the fuller one is kept.
+    rows = [window(10, "abcdef", 5), window(20, "ghijkl", 5), window(21, "ijkl", 4)]
+    links = burst_links(rows, SETTINGS)
+    assert sorted(link.b for link in links) == list("abcdefghijkl")
+    assert {link.evidence[0]["burst_start"] for link in links} == {"slot 10", "slot 20"}
+    # A deal-day crowd at a bestseller: surprising, but a small share of its reviews.
+    assert burst_links([window(10, "abcdef", 6, n_reviews=400)], SETTINGS) == []
+    # Mixed ratings are not a pool's.
+    assert burst_links([window(10, "abcdef", 3)], SETTINGS) == []

@@ -15,8 +15,10 @@
 //   is made there and a pair across two slots from the earlier one.
 //   Each pair comes with its background: `expected` co-reviews for two reviewers this active
 //   on products this popular (a configuration null model), so that crowds at popular
-//   listings can be told from a pool working niche listings; and the `sellers` whose
-//   products they co-reviewed.
+//   listings can be told from a pool working niche listings; `n_occasions`, the separate
+//   times they met (products co-reviewed in adjacent windows are one occasion: two
+//   deals bought at one sale are one meeting, not two); and the `sellers` whose products
+//   they co-reviewed.
 //   Example: graphkit query run reviews.lockstep --param min_products=4
 // category: reviews
 // severity: high
@@ -43,11 +45,11 @@ CALL (p, half) {
   ORDER BY slot
   WITH collect({slot: slot, ids: ids}) AS slots
   UNWIND range(0, size(slots) - 1) AS k
-  WITH slots[k].ids AS ids,
+  WITH slots[k].slot AS slot, slots[k].ids AS ids,
        CASE WHEN k > 0 AND slots[k - 1].slot = slots[k].slot - 1 THEN size(slots[k - 1].ids) ELSE 0 END AS before,
        CASE WHEN slots[k + 1].slot = slots[k].slot + 1 THEN slots[k + 1].ids ELSE [] END AS next
   // A window is two adjacent slots; it counts when it is not a crowd.
-  WITH ids, next, before + size(ids) <= $max_window_reviewers AS left_ok,
+  WITH slot, ids, next, before + size(ids) <= $max_window_reviewers AS left_ok,
        size(ids) + size(next) <= $max_window_reviewers AS right_ok
   CALL (ids, next, left_ok, right_ok) {
     UNWIND CASE WHEN left_ok OR right_ok THEN range(0, size(ids) - 2) ELSE [] END AS i
@@ -58,14 +60,16 @@ CALL (p, half) {
     UNWIND next AS y
     RETURN x, y
   }
-  WITH x, y WHERE x <> y
+  WITH slot, x, y WHERE x <> y
   // One text key per pair (ids never hold NUL: the loaders quarantine it): grouping
   // 13M pairs on it is a quarter faster than on two columns or a list.
-  RETURN DISTINCT CASE WHEN x < y THEN x + '\u0000' + y ELSE y + '\u0000' + x END AS pair
+  RETURN DISTINCT CASE WHEN x < y THEN x + '\u0000' + y ELSE y + '\u0000' + x END AS pair, slot
 }
-WITH pair, collect(p) AS products
+WITH pair, collect(DISTINCT p) AS products, apoc.coll.sort(apoc.coll.toSet(collect(slot))) AS slots
 WHERE size(products) >= $min_products
-WITH split(pair, '\u0000') AS ids, products
+// Occasions: runs of adjacent slots (two deals reviewed at one sale are one meeting).
+WITH split(pair, '\u0000') AS ids, products,
+     1 + size([i IN range(1, size(slots) - 1) WHERE slots[i] > slots[i - 1] + 1]) AS n_occasions
 // The background: how many co-reviews the two reviewers' activity and their products'
 // popularity predict (each review of b lands on one of a's products with probability
 // (reviews of that product - 1) / all reviews, and the other way round).
@@ -78,9 +82,9 @@ CALL (b) {
   MATCH (b)-[:REVIEWED]->(q)
   RETURN count(q) AS k_b, sum(COUNT { (q)<-[:REVIEWED]-() } - 1) AS reach_b
 }
-WITH ids, products, k_a, k_b,
+WITH ids, products, n_occasions, k_a, k_b,
      (k_a * reach_b + k_b * reach_a) / (2.0 * COUNT { ()-[:REVIEWED]->() }) AS expected
-RETURN ids[0] AS reviewer_a, ids[1] AS reviewer_b, size(products) AS n_products,
+RETURN ids[0] AS reviewer_a, ids[1] AS reviewer_b, size(products) AS n_products, n_occasions,
        round(expected, 6) AS expected, k_a AS reviews_a, k_b AS reviews_b,
        apoc.coll.sort([p IN products | p.product_id])[..20] AS products,
        apoc.coll.sort(apoc.coll.toSet(apoc.coll.flatten(
