@@ -214,6 +214,7 @@ def _user_mappings(tmp_path: Path, brand_node: dict) -> Path:
     shutil.copy(MAPPINGS_DIR / "brands.yaml", directory)
     products = yaml.safe_load((MAPPINGS_DIR / "products.yaml").read_text())
     products.pop("watermark")
+    products.pop("deleted")  # tombstones need a watermark to be ordered
     products["columns"]["brand_id"] = {"type": "string"}
     products["nodes"] = {"product": products["nodes"]["product"], "brand": brand_node}
     products["relationships"] = [{"type": "OF_BRAND", "from": "product", "to": "brand"}]

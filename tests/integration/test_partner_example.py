@@ -36,7 +36,9 @@ def test_partner_export_loads_into_the_same_graph(db: Database, tmp_path: Path) 
     code, text = graphkit("load", *EQUIVALENT_FEEDS, "--feeds-dir", str(tmp_path / "market/feeds"),
                           "--quarantine-dir", quarantine, "--demo-key")  # fmt: skip
     assert code == 0, text
-    graphkit_counts, graphkit_sum = counts(db), checksum(db)
+    # The partner's accounts file says not when a row changed, so its links' valid_from is the
+    # load's time, not the row's: the graphs agree on their current state.
+    graphkit_counts, graphkit_sum = counts(db), checksum(db, current_only=True)
     tiny = SCALES["tiny"]
     assert (
         graphkit_counts["Seller"] == tiny.sellers and graphkit_counts["Reviewer"] == tiny.reviewers
@@ -49,7 +51,7 @@ def test_partner_export_loads_into_the_same_graph(db: Database, tmp_path: Path) 
     results = {r.feed: r for r in run(db, options, Hasher(DEMO_KEY))}
     assert {r.status for r in results.values()} == {"ok"}
     assert counts(db) == graphkit_counts
-    assert checksum(db) == graphkit_sum
+    assert checksum(db, current_only=True) == graphkit_sum
 
     # the two accounts of a kind no mapping knows are quarantined, with the kind named
     accounts = results["accounts"]
