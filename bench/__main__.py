@@ -26,7 +26,9 @@ RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 def main() -> int:
     parser = argparse.ArgumentParser(prog="python -m bench", description=__doc__.splitlines()[0])
     parser.add_argument("--scale", default="seed", choices=["tiny", "small", "seed", "large"])
-    parser.add_argument("--seed", type=int, default=7)
+    parser.add_argument(
+        "--seed", type=int, default=100, help="a test seed: thresholds are tuned on 1-3"
+    )
     parser.add_argument("--work", type=Path, default=Path("out/bench"), help="data directory")
     parser.add_argument("--only", default=",".join(suite.SECTIONS), help="comma-separated")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")

@@ -36,7 +36,7 @@ class Row:
     value: float | str
     unit: str = ""
     peer: str = ""
-    peer_value: float | None = None
+    peer_value: float | str | None = None
     higher_is_better: bool = True
     note: str = ""
 
