@@ -1,6 +1,7 @@
 """The benchmark suite: `python -m bench --scale seed` prints a markdown table.
 
-It runs against its own managed Neo4j (``~/.cache/graphkit-bench``, Bolt port 7688), never
+It runs against its own managed Neo4j (``~/.cache/graphkit-bench``, Bolt port 7688; beside
+``$GRAPHKIT_HOME`` on the next port when that is set; see ``bench/common.py``), never
 the user's, and writes the table with the machine's description to ``bench/RESULTS.md``
 (``--no-record`` to skip). Sections run in data-flow order and share one generated
 marketplace; ``--only load,sweep`` picks sections (later ones need earlier ones' data).
