@@ -30,6 +30,7 @@ import pandas as pd
 from graphkit.analysis import Link, Ring, link_graph, make_ring, rings_from_links, score_ring
 from graphkit.communities import attached, communities
 from graphkit.db import Database
+from graphkit.errors import GraphkitError
 from graphkit.graphmodel import IDENTIFIERS, REVIEWER, SELLER
 from graphkit.packs import run
 from graphkit.packs.output import records
@@ -100,6 +101,14 @@ class SweepSettings:
     )
     min_ring_score: float = _setting(0.0, "Rings scoring less are not reported.")
     jobs: int = _setting(2, "Queries at once (Neo4j runs each on one core).")
+    query_timeout_s: int = _setting(
+        3600,
+        "Each evidence query may run this long: the sweep is a batch job over the whole graph "
+        "(a canned query's own timeout is for investigators).",
+    )
+    max_evidence_rows: int = _setting(
+        20_000_000, "Rows one evidence query may return; more stops the sweep (it drops none)."
+    )
 
 
 def poisson_surprise(observed: int, expected: float) -> float:
@@ -120,11 +129,30 @@ def poisson_surprise(observed: int, expected: float) -> float:
     return min(300.0, -math.log10(total)) if total > 0 else 300.0
 
 
+def evidence_rows(
+    db: Database, settings: SweepSettings, query_id: str, **params: Any
+) -> pd.DataFrame:
+    """A pack query's rows as sweep evidence: under the sweep's timeout and row cap, whole.
+
+    Raises GraphkitError (never truncates) when the query returns more than
+    ``settings.max_evidence_rows``."""
+    rows = run(query_id, db, max_rows=settings.max_evidence_rows,
+               timeout_s=settings.query_timeout_s, **params)  # fmt: skip
+    if rows.attrs["truncated"]:
+        raise GraphkitError(
+            f"{query_id} returned more than {settings.max_evidence_rows:,} rows: the sweep "
+            "would drop evidence",
+            hint="raise --max-evidence-rows (memory allowing), or lower --max-identifier-degree",
+        )
+    return rows
+
+
 def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
     """Seller pairs sharing non-benign, non-hub identifiers (``identity.overlap-score``)."""
-    pairs = run(
-        "identity.overlap-score",
+    pairs = evidence_rows(
         db,
+        settings,
+        "identity.overlap-score",
         min_score=settings.min_link_score,
         max_identifier_degree=settings.max_identifier_degree,
     )
@@ -161,34 +189,45 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
     reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable]
     with ThreadPoolExecutor(settings.jobs) as pool:
         lockstep = pool.submit(
-            run,
-            "reviews.lockstep",
+            evidence_rows,
             db,
+            settings,
+            "reviews.lockstep",
             min_products=settings.lockstep_min_products,
             window_hours=settings.lockstep_window_hours,
         )
         identity = pool.submit(
-            run,
-            "identity.account-overlap",
+            evidence_rows,
             db,
+            settings,
+            "identity.account-overlap",
             min_score=settings.min_link_score,
             max_identifier_degree=settings.max_identifier_degree,
             max_gap_days=settings.max_gap_days,
             reassignable=reassignable,
         )
         brands = pool.submit(
-            run,
-            "brand.co-selling",
+            evidence_rows,
             db,
+            settings,
+            "brand.co-selling",
             min_shared=settings.min_shared_brands,
             max_brand_sellers=settings.max_brand_sellers,
         )
         self_reviews = pool.submit(
-            run, "reviews.self-review", db, max_identifier_degree=settings.max_identifier_degree
+            evidence_rows,
+            db,
+            settings,
+            "reviews.self-review",
+            max_identifier_degree=settings.max_identifier_degree,
         )
-        solicited = pool.submit(run, "reviews.solicited", db)
+        solicited = pool.submit(evidence_rows, db, settings, "reviews.solicited")
         bursts = pool.submit(
-            run, "reviews.review-burst", db, window_hours=settings.lockstep_window_hours
+            evidence_rows,
+            db,
+            settings,
+            "reviews.review-burst",
+            window_hours=settings.lockstep_window_hours,
         )
     links = [
         Link(

@@ -85,9 +85,9 @@ def check_cost(db: Database, query: catalog.Query, values: dict, limit: int) -> 
 Fetched = tuple[list[str], list[neo4j.Record], bool]
 
 
-def _fetch(db: Database, query: catalog.Query, values: dict, cap: int) -> Fetched:
-    """Run in a READ transaction: the column names, up to ``cap`` records, and whether
-    more existed (then the rest is never fetched)."""
+def _fetch(db: Database, query: catalog.Query, values: dict, cap: int, timeout_s: float) -> Fetched:
+    """Run in a READ transaction of at most ``timeout_s``: the column names, up to ``cap``
+    records, and whether more existed (then the rest is never fetched)."""
     cypher = cast(LiteralString, query.cypher)
 
     def work(tx: neo4j.ManagedTransaction) -> Fetched:
@@ -99,7 +99,7 @@ def _fetch(db: Database, query: catalog.Query, values: dict, cap: int) -> Fetche
             records.append(record)
         return list(result.keys()), records, False
 
-    return db.read_with(work, timeout=query.meta.timeout_s, notifications_min_severity="OFF")
+    return db.read_with(work, timeout=timeout_s, notifications_min_severity="OFF")
 
 
 def run(
@@ -109,6 +109,7 @@ def run(
     force: bool = False,
     max_estimated_rows: int | None = None,
     max_rows: int | None = None,
+    timeout_s: float | None = None,
     **given: Any,
 ) -> pd.DataFrame | Subgraph:
     """Run the canned query ``query_id`` (an id, or a parsed Query) with ``given`` parameters.
@@ -116,17 +117,18 @@ def run(
     Returns a DataFrame (``output: table``) or a :class:`Subgraph` (``output: subgraph``);
     either way ``.attrs["truncated"]`` says whether the row cap cut the result short and
     ``.attrs["max_rows"]`` what the cap was: ``max_rows``, else the query header's.
+    ``timeout_s`` replaces the header's transaction timeout (batch jobs over the whole graph).
     """
     query = query_id if isinstance(query_id, catalog.Query) else catalog.get(query_id)
     values = params.validate(query.id, query.meta.params, given)
     if db is None:
         with Database() as own:
             return run(query, own, force=force, max_estimated_rows=max_estimated_rows,
-                       max_rows=max_rows, **values)  # fmt: skip
+                       max_rows=max_rows, timeout_s=timeout_s, **values)  # fmt: skip
     if not force:
         check_cost(db, query, values, max_estimated_rows or query.meta.max_estimated_rows)
     cap = max_rows or query.meta.max_rows
-    columns, records, truncated = _fetch(db, query, values, cap)
+    columns, records, truncated = _fetch(db, query, values, cap, timeout_s or query.meta.timeout_s)
     if truncated:
         log.warning("%s: truncated at max_rows=%d (raise it with --max-rows)", query.id, cap)
     result: pd.DataFrame | Subgraph

@@ -10,6 +10,7 @@ import pytest
 
 from graphkit.analysis import ring_id
 from graphkit.db import Database
+from graphkit.errors import GraphkitError
 from graphkit.evaluation import Truth, score
 from graphkit.sweep import SweepSettings, dossier, read_report, sweep, write_report
 
@@ -61,3 +62,12 @@ def test_sweep_finds_the_ring_and_spares_the_household(
     graph = dossier(marketplace, ring)
     keys = {n.properties.get("seller_id") for n in graph.nodes.values()}
     assert {"S1", "S2", "S3"} <= keys
+
+
+@pytest.mark.integration
+def test_the_sweep_stops_rather_than_drop_evidence(marketplace: Database) -> None:
+    """An evidence query over its row cap is an error naming the query and the option, not a
+    silently truncated sweep (a canned query's cap is for investigators)."""
+    with pytest.raises(GraphkitError, match="would drop evidence") as raised:
+        sweep(marketplace, SweepSettings(max_evidence_rows=1))
+    assert "--max-evidence-rows" in (raised.value.hint or "")
