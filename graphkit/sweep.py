@@ -242,7 +242,9 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
     of the listing's reviews (a deal-day crowd at a bestseller is not) and not the launch
     crowd of its first days; overlapping windows of one listing (``slot``) give way to the
     fullest. The listing's bursts count when they are nearly all 5-star, counted over all of
-    them (one 4-star review does not undo a small burst).
+    them (one 4-star review does not undo a small burst). Each burst's facts say how many
+    windows were tested (``windows_tested``: every row), the background against which one
+    burst alone may be a ring (:func:`evidence_shares`).
 
     >>> row = {"product_id": "p", "seller_id": "s", "slot": 7, "n_reviewers": 5,
     ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 5, "n_ratings": 5,
@@ -250,6 +252,7 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
     >>> [(link.a, link.b) for link in burst_links([row], SweepSettings())][:2]
     [('s', 'a'), ('s', 'b')]
     """
+    rows = list(rows)
     by_product: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         if row["seller_id"] is not None:
@@ -276,6 +279,7 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
         for row, surprise in bursts:
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
             facts["surprise"] = round(surprise, 2)
+            facts["windows_tested"] = len(rows)
             weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
             seller = row["seller_id"]
             links += [Link(seller, r, "burst", weight, (facts,)) for r in row["reviewers"]]
@@ -339,14 +343,18 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     """How much of each kind of evidence the group holds, as a share of what that kind needs
     alone to make a ring:
 
-    - ``identity``: its accounts with identity links (a seller among them) hold at least
-      ``min_identity_support`` x (n - 1) distinct identifiers of degree <= ``max_strong_degree``
-      (reassignable kinds count half): rings chain many personal identifiers, honest offices,
-      families and cafés share one or two;
+    - ``identity``: its accounts with identity links hold at least ``min_identity_support``
+      x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
+      count half): rings chain many personal identifiers, honest offices, families and cafés
+      share one or two. The holders must include an operator: two sellers, or a seller whose
+      products accounts sharing its identifiers reviewed (self-review); a household of
+      buyers around one seller is not a seller ring;
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
-    - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings.
+    - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings, or one
+      that is surprising even after counting every window tested (Bonferroni: its surprise
+      less log10(windows tested) is at least ``min_surprise``).
     """
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
     holders = {end for link in identity for end in link.ends}
@@ -357,28 +365,32 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         for item in link.evidence
         if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
     }
-    with_seller = len(holders) >= 2 and any(kind == SELLER for kind, _ in holders)
+    operator = sum(kind == SELLER for kind, _ in holders) >= 2 or any(
+        link.kind == "self-review" for link in identity
+    )
     paid = {
         link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
     }
     lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
     brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
     bursts = {
-        (item["product_id"], item["burst_start"])
+        (item["product_id"], item["burst_start"]): item["surprise"]
+        - math.log10(max(1, item.get("windows_tested", 1)))
         for link in ring.links
         if link.kind == "burst"
         for item in link.evidence
     }
+    alone = any(corrected >= settings.min_surprise for corrected in bursts.values())
     shares = {
         "identity": (
             sum(rare.values()) / (settings.min_identity_support * (len(holders) - 1))
-            if with_seller
+            if operator
             else 0.0
         ),
         "paid-reviews": len(paid) / settings.min_paid_reviewers,
         "lockstep": len(lockstep) / settings.min_lockstep_reviewers,
         "brands": len(brands) / settings.min_brand_sellers,
-        "bursts": len(bursts) / settings.min_bursts,
+        "bursts": max(len(bursts) / settings.min_bursts, float(alone)),
     }
     return {kind: round(share, 3) for kind, share in shares.items()}
 
