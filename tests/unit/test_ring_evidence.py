@@ -73,3 +73,32 @@ def test_a_listings_bursts_are_judged_together_and_overlapping_windows_once() ->
     assert burst_links([window(10, "abcdef", 6, n_reviews=400)], SETTINGS) == []
     # Mixed ratings are not a pool's.
     assert burst_links([window(10, "abcdef", 3)], SETTINGS) == []
+
+
+def test_a_household_around_one_seller_is_no_identity_ring_two_sellers_are() -> None:
+    """One seller and three buyers on a home IP, two of them on one device, two on one card:
+    a family. The same identifiers held by two sellers and two buyers: an operator's."""
+
+    def household(kinds: tuple[str, str, str, str]) -> list[Link]:
+        a, b, c, d = kinds
+        ip = [("s", "r1"), ("s", "r2"), ("s", "r3"), ("r1", "r2"), ("r1", "r3"), ("r2", "r3")]
+        links = [shared(x, y, "ip", "home", 4) for x, y in ip]
+        links += [shared("r1", "r2", "device", "pc", 2), shared("s", "r3", "payment", "c", 2)]
+        kind = {"s": a, "r1": b, "r2": c, "r3": d}
+        return [Link(x.a, x.b, x.kind, x.weight, x.evidence, (kind[x.a], kind[x.b])) for x in links]
+
+    [family] = rings_from_links(household(("seller", "reviewer", "reviewer", "reviewer")))
+    [operator] = rings_from_links(household(("seller", "seller", "reviewer", "reviewer")))
+    assert ring_evidence(family, SETTINGS) == []
+    assert ring_evidence(operator, SETTINGS) == ["identity"]
+
+
+def test_one_burst_is_a_pool_when_it_stays_surprising_across_every_window_tested() -> None:
+    rows = [window(10, "abcdef", 6, expected=0.05)] + [
+        window(100 + k, "xyzw", 2, product_id=f"q{k}", n_reviews=400) for k in range(999)
+    ]
+    [ring] = rings_from_links(burst_links(rows, SETTINGS))
+    assert ring.accounts == {("seller", "s"), *(("reviewer", r) for r in "abcdef")}
+    assert ring_evidence(ring, SETTINGS) == ["bursts"]  # surprise 10.7 less log10(1000)
+    modest = burst_links([window(10, "abcdef", 6, expected=0.5)] + rows[1:], SETTINGS)  # 4.8
+    assert ring_evidence(rings_from_links(modest)[0], SETTINGS) == []
