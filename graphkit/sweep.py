@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -135,18 +135,50 @@ def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> l
 
 
 def solicitation_weight(row: dict[str, Any]) -> float:
-    """How much a contact before a review says: how unusual contacting this buyer is for the
-    seller (1 - the share of its buyers it contacts: customer service contacts nearly all)
-    times what followed: 1 for a refund of (nearly) the item's price after a 4.5+ star
-    review (paid for the review), 0.1 for a 4.5+ star review without one, 0 otherwise.
+    """How much a contact before a review says, by how unusual it is for the seller and by
+    what followed. A 4.5+ star review without a refund: 0.1 x (1 - the share of its buyers
+    the seller contacts: customer service contacts nearly all). A refund of (nearly) the
+    item's price after a 4.5+ star review (paid for the review): the larger of 1 - that
+    contact share and ``paid_share``, the share of the seller's contacts it paid so (Laplace's
+    rule): customer service settles a complaint now and then, a seller whose only buyers are
+    its paid reviewers contacts all of them and pays most. Lower ratings: 0.
 
-    >>> solicitation_weight({"contact_share": 0.4, "avg_rating": 5.0, "refund_share": 1.0,
-    ...                      "refund_after_review": True})
-    0.6
+    >>> paid = {"contact_share": 0.9, "avg_rating": 5.0, "refund_share": 1.0,
+    ...         "refund_after_review": True, "paid_share": 0.6}
+    >>> solicitation_weight(paid), solicitation_weight({**paid, "paid_share": 0.01})
+    (0.6, 0.1)
     """
     if (row["avg_rating"] or 0) < 4.5:
         return 0.0
-    return round((1.0 - row["contact_share"]) * (1.0 if paid_for(row) else 0.1), 4)
+    unusual = 1.0 - row["contact_share"]
+    if paid_for(row):
+        return round(max(unusual, row.get("paid_share", 0.0)), 4)
+    return round(unusual * 0.1, 4)
+
+
+def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
+    """A link per contacted reviewer whose review followed (``reviews.solicited`` rows), its
+    weight by :func:`solicitation_weight`; each row's facts gain the seller's ``paid_share``,
+    (paid reviewers + 1) / (contacted accounts + 2).
+
+    >>> row = {"seller_id": "s", "reviewer_id": "r", "contact_share": 0.75, "n_contacted": 2,
+    ...        "avg_rating": 5.0, "refund_share": 1.0, "refund_after_review": True}
+    >>> [(link.b, link.weight) for link in solicitation_links([row, {**row, "reviewer_id": "q"}])]
+    [('r', 0.75), ('q', 0.75)]
+    """
+    rows = list(rows)
+    paid = Counter(
+        row["seller_id"] for row in rows if paid_for(row) and (row["avg_rating"] or 0) >= 4.5
+    )
+    links = []
+    for row in rows:
+        share = (paid[row["seller_id"]] + 1) / (row["n_contacted"] + 2)
+        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
+        facts["paid_share"] = round(share, 4)
+        weight = solicitation_weight(facts)
+        if weight > 0:
+            links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
+    return links
 
 
 def paid_for(facts: dict[str, Any]) -> bool:
@@ -215,11 +247,7 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             links.append(
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
-    for row in records(solicited.result()):
-        weight = solicitation_weight(row)
-        if weight > 0:
-            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
-            links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
+    links += solicitation_links(records(solicited.result()))
     for row in records(lockstep.result()):
         surprise = poisson_surprise(row["n_occasions"], row["expected"])
         if surprise < settings.min_surprise:
