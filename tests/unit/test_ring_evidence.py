@@ -4,7 +4,13 @@ lockstep, brands; and what does not: one office IP, a customer-service seller's 
 from __future__ import annotations
 
 from graphkit.analysis import Link, rings_from_links
-from graphkit.sweep import SweepSettings, burst_links, ring_evidence, solicitation_weight
+from graphkit.sweep import (
+    SweepSettings,
+    burst_links,
+    ring_evidence,
+    solicitation_links,
+    solicitation_weight,
+)
 
 SETTINGS = SweepSettings()
 
@@ -102,3 +108,15 @@ def test_one_burst_is_a_pool_when_it_stays_surprising_across_every_window_tested
     assert ring_evidence(ring, SETTINGS) == ["bursts"]  # surprise 10.7 less log10(1000)
     modest = burst_links([window(10, "abcdef", 6, expected=0.5)] + rows[1:], SETTINGS)  # 4.8
     assert ring_evidence(rings_from_links(modest)[0], SETTINGS) == []
+
+
+def test_a_seller_that_pays_most_of_its_contacts_buys_reviews_customer_service_does_not() -> None:
+    """Both contact nearly all their buyers; one paid 4 of its 6 contacts after a 5-star
+    review, the other settled 1 complaint in 300 contacts after an earlier 5-star review."""
+    paid = {"avg_rating": 5.0, "refund_share": 1.0, "refund_after_review": True}
+    ring = [{**paid, "seller_id": "s", "reviewer_id": f"r{i}", "contact_share": 0.875,
+             "n_contacted": 6} for i in range(4)]  # fmt: skip
+    shop = [{**ring[0], "seller_id": "c", "contact_share": 0.99, "n_contacted": 300}]
+    links = solicitation_links(ring + shop)
+    assert {(link.a, link.weight) for link in links} == {("s", 0.625), ("c", 0.01)}
+    assert ring_evidence(rings_from_links(links[:4])[0], SETTINGS) == ["paid-reviews"]
