@@ -190,7 +190,9 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
     """Every pairwise link the packs find, each weighted by how unusual it is against its
     background, with its evidence and the numbers behind the weight. The queries are
     independent and run ``settings.jobs`` at a time, the longest (lockstep) first."""
-    reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable]
+    # Registered details (addresses, phones) of current links are held by both now: only
+    # identifiers seen in sessions (IPs) are tested for a gap in time.
+    reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable and not i.registered]
     with ThreadPoolExecutor(settings.jobs) as pool:
         lockstep = pool.submit(
             run,

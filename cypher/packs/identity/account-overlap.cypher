@@ -5,8 +5,9 @@
 //   Each row is a pair of accounts, sellers or reviewers (`kind_a`, `kind_b` come from
 //   their labels), and every non-benign identifier they share, scored FRAUDAR-style: each
 //   adds 1 / log(degree + 5), so a device two accounts use counts far more than an IP forty
-//   use. Identifiers that pass from holder to holder (the `reassignable` kinds: IPs,
-//   addresses, phone numbers) count only when the two accounts held them within
+//   use. Identifiers seen in sessions that pass from holder to holder (the `reassignable`
+//   kinds: IPs; the ring sweep leaves out addresses and phones of the account record, held
+//   by both while both links are current) count only when the two accounts held them within
 //   `max_gap_days` of each other (first/last seen; counted when unknown): two accounts on one
 //   IP in different years are not linked, unless the earlier holder was closed or suspended
 //   before the later one first used it (`succession`: a banned operator back under a new
