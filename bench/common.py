@@ -25,8 +25,18 @@ from graphkit.db import Database
 from graphkit.demo import SERVER_MEMORY
 from graphkit.server import ManagedServer
 
-BENCH_HOME = Path(os.environ.get("GRAPHKIT_BENCH_HOME", Path.home() / ".cache" / "graphkit-bench"))
-BENCH_PORT = int(os.environ.get("GRAPHKIT_BENCH_PORT", "7688"))
+#: The benchmark's own server: beside the user's (``$GRAPHKIT_HOME-bench``, the user's Bolt
+#: port + 1) when ``GRAPHKIT_HOME`` is set, so two checkouts with their own servers never share
+#: (and wipe) one bench server; else ``~/.cache/graphkit-bench`` on 7688.
+BENCH_HOME = Path(
+    os.environ.get("GRAPHKIT_BENCH_HOME")
+    or (os.environ["GRAPHKIT_HOME"] + "-bench" if "GRAPHKIT_HOME" in os.environ else "")
+    or Path.home() / ".cache" / "graphkit-bench"
+)
+BENCH_PORT = int(
+    os.environ.get("GRAPHKIT_BENCH_PORT")
+    or (int(os.environ["GRAPHKIT_BOLT_PORT"]) + 1 if "GRAPHKIT_BOLT_PORT" in os.environ else 7688)
+)
 
 
 @dataclass
@@ -36,7 +46,7 @@ class Row:
     value: float | str
     unit: str = ""
     peer: str = ""
-    peer_value: float | None = None
+    peer_value: float | str | None = None
     higher_is_better: bool = True
     note: str = ""
 

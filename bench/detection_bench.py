@@ -29,7 +29,7 @@ from pathlib import Path
 import pandas as pd
 
 from graphkit.db import Database
-from graphkit.evaluation import Report, load_truth, score
+from graphkit.evaluation import Report, Truth, load_truth, score
 from graphkit.sweep import SweepSettings, identity_clusters, read_report, sweep
 
 GRAPHKIT = [sys.executable, "-m", "graphkit"]
@@ -74,6 +74,12 @@ def load(data: Path, scale: str, seed: int, register: bool) -> None:
         )
 
 
+def baseline(db: Database, truth: Truth, settings: SweepSettings) -> Report:
+    """The baseline scored: identity components of at least ``BASELINE_MIN_MEMBERS``."""
+    clusters = identity_clusters(db, settings)
+    return score([c for c in clusters if len(c.members) >= BASELINE_MIN_MEMBERS], truth)
+
+
 def row(seed: int, method: str, report: Report) -> dict[str, object]:
     sellers, others = report.row("sellers"), report.row("other accounts")
     return {
@@ -107,9 +113,10 @@ def main() -> None:
         settings = SweepSettings()
         with Database() as db:
             report = score(sweep(db, settings), truth)
-            clusters = identity_clusters(db, settings)
-        baseline = [c for c in clusters if len(c.members) >= BASELINE_MIN_MEMBERS]
-        rows += [row(seed, "sweep", report), row(seed, "baseline", score(baseline, truth))]
+            rows += [
+                row(seed, "sweep", report),
+                row(seed, "baseline", baseline(db, truth, settings)),
+            ]
         if args.old_tree:  # run from the old checkout, so that it imports its own graphkit
             old = (data / "old-sweep").resolve()
             sweep_old = [*GRAPHKIT, "ring", "sweep", "--out", str(old)]

@@ -6,6 +6,10 @@ files that ``loaders/reviewers.yaml``, ``products.yaml`` and ``reviews.yaml`` re
 directory (labels never reach the graph). Ids are the file's own (users and businesses are
 numbers; a review's id is its line number).
 
+The labels file also gives each user's half of a deterministic split of the businesses
+(CRC-32 of the business id, even or odd) by the business of the user's first review: choices
+are made on the tuning half (0) and checked on the held-out half (1).
+
 Invented values, because the stock mappings require them: every reviewer
 and seller has country ``US``; each business is its own seller (the business id, status
 ``active``) with its own brand (the same id); a product's ``listed_at`` is its first review
@@ -25,6 +29,7 @@ import os
 import sys
 import tempfile
 import time
+import zlib
 from pathlib import Path
 
 import numpy as np
@@ -42,6 +47,8 @@ DATA = Path(
 COLUMNS = ["user_id", "product_id", "rating", "label", "date"]
 #: The stock feeds the converter writes, in load order.
 FEEDS = ["brands", "sellers", "reviewers", "products", "reviews"]
+#: The split halves' names, by ``business_half``.
+HALVES = {0: "tuning half", 1: "held-out half"}
 
 
 def read_metadata(path: Path = DATA) -> pd.DataFrame:
@@ -92,15 +99,30 @@ def convert(metadata: Path, out_dir: Path) -> Path:
     reviews[["review_id", "reviewer_id", "product_id", "rating", "ts"]].assign(
         updated_at=reviews["ts"]
     ).to_parquet(feeds / "reviews.parquet", index=False)
-    labels = reviews.groupby("reviewer_id")["label"].apply(lambda s: int((s == -1).any()))
-    labels.rename("positive").to_csv(out_dir / "labels.csv")
+    users = reviews.groupby("reviewer_id")
+    first = reviews.sort_values("ts", kind="stable").groupby("reviewer_id")["product_id"].first()
+    pd.DataFrame(
+        {
+            "positive": users["label"].apply(lambda s: int((s == -1).any())),
+            "business_half": first.map(business_half),
+        }
+    ).to_csv(out_dir / "labels.csv")
     return feeds
 
 
-def read_labels(out_dir: Path) -> pd.Series:
-    """Per reviewer id: 1 when Yelp filtered any of their reviews."""
+def business_half(business_id: str) -> int:
+    """The business's half of the split: CRC-32 of its id, even (0) or odd (1).
+
+    >>> business_half("116"), business_half("0")
+    (0, 1)
+    """
+    return zlib.crc32(business_id.encode()) % 2
+
+
+def read_labels(out_dir: Path, column: str = "positive") -> pd.Series:
+    """Per reviewer id: 1 when Yelp filtered any of their reviews (or ``business_half``)."""
     labels = pd.read_csv(out_dir / "labels.csv", dtype={"reviewer_id": str})
-    return labels.set_index("reviewer_id")["positive"]
+    return labels.set_index("reviewer_id")[column]
 
 
 def review_counts(db: Database) -> pd.Series:
@@ -121,11 +143,20 @@ def load(db: Database, out_dir: Path, metadata: Path = DATA) -> list[ingest.Feed
 
 def evaluate(db: Database, out_dir: Path) -> tuple[pd.DataFrame, pd.DataFrame]:
     """``accounts.score`` over the loaded graph, and its AUC/AP report against the labels
-    (beside 1/#reviews, computed here from the graph's review counts)."""
+    (beside 1/#reviews, computed here from the graph's review counts), over all users and
+    over each half of the split (``users`` like ``"held-out half: all"``)."""
     scores = accounts.score(db)
     reviewers = scores[scores["kind"] == "reviewer"].set_index("account_id")
-    report = accounts.auc_report(reviewers["score"], read_labels(out_dir), review_counts(db))
-    return scores, report
+    labels, halves, counts = (
+        read_labels(out_dir),
+        read_labels(out_dir, "business_half"),
+        review_counts(db),
+    )
+    reports = [accounts.auc_report(reviewers["score"], labels, counts)]
+    for half, name in HALVES.items():
+        report = accounts.auc_report(reviewers["score"], labels[halves == half], counts)
+        reports.append(report.assign(users=name + ": " + report["users"]))
+    return scores, pd.concat(reports, ignore_index=True)
 
 
 def speagle(labels: pd.Series) -> tuple[pd.Series, float] | str:
@@ -177,18 +208,20 @@ def section(work: Path) -> list[Row]:
         )
     table = report.set_index(["users", "method"])
     rows = []
-    for users in ("all", ">=2 reviews"):
+    halves = [f"{name}: all" for name in HALVES.values()]
+    for users in ["all", ">=2 reviews", *halves]:
         for metric in ("auc", "ap"):
             ours = table.loc[(users, "graphkit"), metric]
-            rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
+            what = f"{users.removesuffix(': all')} users: {metric.upper()}"
+            rows.append(Row("yelpchi", what, ours,
                             peer="1/#reviews", peer_value=table.loc[(users, "1/#reviews"), metric],
                             note=f"{table.loc[(users, 'graphkit'), 'n']:,} users"))  # fmt: skip
+            if users in halves:
+                continue
             if isinstance(peer, str):
-                rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
-                                peer=f"SpEagle: {peer}"))  # fmt: skip
+                rows.append(Row("yelpchi", what, ours, peer=f"SpEagle: {peer}"))  # fmt: skip
             else:
-                rows.append(Row("yelpchi", f"{users} users: {metric.upper()}", ours,
-                                peer="SpEagle (UGFraud)",
+                rows.append(Row("yelpchi", what, ours, peer="SpEagle (UGFraud)",
                                 peer_value=table.loc[(users, "SpEagle"), metric]))  # fmt: skip
     rows.append(Row("yelpchi", "accounts score time", seconds, "s", higher_is_better=False,
                     peer="SpEagle (UGFraud)" if not isinstance(peer, str) else "",

@@ -74,6 +74,7 @@ def ensure_marketplace(
     echo: Echo = print,
     progress: ingest.sync.Progress | None = None,
     bulk: bool | None = None,
+    register: bool = True,
 ) -> list[ingest.FeedResult]:
     """Generate the synthetic marketplace (once), sync it into Neo4j, apply the benign register.
 
@@ -81,6 +82,7 @@ def ensure_marketplace(
     different marketplaces in one graph (wipe it first with ``graphkit neo4j reset``).
     ``bulk``: fill an empty graph with ``neo4j-admin`` (``load --bulk``) instead of Bolt;
     by default only for ``seed`` and larger scales on graphkit's managed server.
+    ``register=False`` leaves the benign register out, as detection is measured.
     """
     marker = {"scale": scale, "seed": seed}
     previous = db.read("MATCH (w:Watermark {feed: 'demo'}) RETURN w.marketplace AS m")
@@ -103,9 +105,10 @@ def ensure_marketplace(
         results = bulk_load(replace(options, jobs=jobs), hasher, echo=echo, progress=progress)
     else:
         results = ingest.run(db, options, hasher, incremental=True, progress=progress)
-    register = load_register(out_dir / "truth" / "benign_register.yaml")
-    marked = apply_register(db, register, hasher)
-    echo(f"benign register {register.version}: {marked} identifiers marked")
+    if register:
+        benign = load_register(out_dir / "truth" / "benign_register.yaml")
+        marked = apply_register(db, benign, hasher)
+        echo(f"benign register {benign.version}: {marked} identifiers marked")
     db.write(
         "MERGE (w:Watermark {feed: 'demo'}) SET w.marketplace = $m",
         {"m": json.dumps(marker)},

@@ -101,6 +101,6 @@ def test_yelpchi_beats_reviews_baseline(db: Database, tmp_path: Path) -> None:
     scores, report = yelpchi.evaluate(db, tmp_path)
     assert (scores["kind"] == "reviewer").sum() == 38_063
     table = report.set_index(["users", "method"])
-    for users in ("all", ">=2 reviews"):
+    for users in ("all", ">=2 reviews", "tuning half: all", "held-out half: all"):
         ours, baseline = table.loc[(users, "graphkit")], table.loc[(users, "1/#reviews")]
         assert ours["auc"] > baseline["auc"] and ours["ap"] > baseline["ap"], report

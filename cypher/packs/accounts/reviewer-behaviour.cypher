@@ -5,11 +5,14 @@
 //   One row per reviewer with reviews: the behavioural features of Rayana & Akoglu (KDD
 //   2015) that need no review text. `n_reviews`; `first_day`, `last_day` (days since 1970);
 //   `max_per_day` (MNR); `positive_ratio` (4-5 stars, PR), `negative_ratio` (1-2, NR),
-//   `extreme_ratio` (1 or 5); `mean_deviation` (avgRD: mean |rating - the other reviewers'
-//   mean| on products with at least `min_product_reviews` reviews) and `weighted_deviation`
-//   (WRD: the same weighted by 1/rank^1.5, so early reviews count more); `earliest_rank_share`
-//   (the review's rank among the product's reviews, by day, over the product's review count;
-//   the smallest); `early_time` (ETF: 1 - days since the product's first review /
+//   `extreme_ratio` (1 or 5); `mean_deviation` (avgRD: mean |rating - the product consensus|)
+//   and `weighted_deviation` (WRD: the same weighted by 1/rank^1.5, so early reviews count
+//   more). The consensus is the mean rating of the product's other regular reviewers (two or
+//   more reviews in the graph) when at least `min_product_reviews` - 1 of them reviewed it,
+//   else of all its other reviewers when it has at least `min_product_reviews` reviews, else
+//   none: a crowd of one-review accounts cannot set the consensus it is measured against.
+//   `earliest_rank_share` (the review's rank among the product's reviews, by day, over the
+//   product's review count; the smallest); `early_time` (ETF: 1 - days since the product's first review /
 //   `early_window_days`, at least 0; the largest); `rating_entropy` (ERD) and `gap_entropy`
 //   (ETG: entropy of the gaps between review days in log2 bins). One pass per product, then
 //   one aggregation per reviewer: the cost grows with the number of reviews.
@@ -29,20 +32,29 @@
 MATCH (p:Product)
 // One walk over a product's reviews by day: its size, its star total, its first day and,
 // for each day, how many reviews came before it (the rank of that day's reviews - 1).
+// Also the count and star total of its reviews by regulars (reviewers with 2+ reviews).
 CALL (p) {
-  MATCH (p)<-[rv:REVIEWED]-(:Reviewer)
-  WITH rv.ts.epochSeconds / 86400 AS day, count(*) AS on_day, sum(rv.rating) AS stars
+  MATCH (p)<-[rv:REVIEWED]-(who:Reviewer)
+  WITH rv, COUNT { (who)-[:REVIEWED]->() } >= 2 AS regular
+  WITH rv.ts.epochSeconds / 86400 AS day, count(*) AS on_day, sum(rv.rating) AS stars,
+       sum(CASE WHEN regular THEN 1 ELSE 0 END) AS regulars,
+       sum(CASE WHEN regular THEN rv.rating ELSE 0 END) AS regular_stars
   ORDER BY day
-  WITH collect(day) AS days, collect(on_day) AS counts, sum(on_day) AS n, sum(stars) AS total
-  RETURN n, total, days[0] AS first_day,
+  WITH collect(day) AS days, collect(on_day) AS counts, sum(on_day) AS n, sum(stars) AS total,
+       sum(regulars) AS n_regular, sum(regular_stars) AS regular_total
+  RETURN n, total, n_regular, regular_total, days[0] AS first_day,
          apoc.map.fromLists([day IN days | toString(day)],
                             reduce(before = [0], c IN counts | before + (before[-1] + c))[..-1])
            AS before
 }
 MATCH (p)<-[rv:REVIEWED]-(r:Reviewer)
-WITH r, rv.rating AS rating, rv.ts.epochSeconds / 86400 AS day, n, total, first_day, before
+WITH r, rv.rating AS rating, rv.ts.epochSeconds / 86400 AS day, n, total, first_day, before,
+     CASE WHEN COUNT { (r)-[:REVIEWED]->() } >= 2 THEN 1 ELSE 0 END AS regular,
+     n_regular, regular_total
 WITH r, rating, day, n, first_day, before[toString(day)] + 1 AS rank,
-     CASE WHEN n >= $min_product_reviews
+     CASE WHEN n_regular - regular >= $min_product_reviews - 1
+          THEN abs(rating - toFloat(regular_total - regular * rating) / (n_regular - regular))
+          WHEN n >= $min_product_reviews
           THEN abs(rating - toFloat(total - rating) / (n - 1)) END AS deviation
 WITH r, rating, day, toFloat(rank) / n AS rank_share, deviation,
      CASE WHEN deviation IS NULL THEN null ELSE 1.0 / rank ^ 1.5 END AS weight,
