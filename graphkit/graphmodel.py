@@ -50,7 +50,7 @@ class IdentifierKind:
     key: str
     rel_type: str
     reassignable: bool
-    registered: bool
+    registered: bool = False
 
 
 SELLER, REVIEWER = "seller", "reviewer"
@@ -63,23 +63,14 @@ ACCOUNTS: dict[str, AccountKind] = {
 IDENTIFIERS: dict[str, IdentifierKind] = {
     i.kind: i
     for i in (
-        IdentifierKind(
-            "device", "Device", "device_id", "USED_DEVICE", reassignable=False, registered=False
-        ),
-        IdentifierKind(
-            "payment",
-            "PaymentInstrument",
-            "token",
-            "PAID_WITH",
-            reassignable=False,
-            registered=False,
-        ),
+        IdentifierKind("device", "Device", "device_id", "USED_DEVICE", reassignable=False),
+        IdentifierKind("payment", "PaymentInstrument", "token", "PAID_WITH", reassignable=False),
         IdentifierKind(
             "address", "Address", "hash", "REGISTERED_AT", reassignable=True, registered=True
         ),
         IdentifierKind("email", "Email", "hash", "HAS_EMAIL", reassignable=False, registered=True),
         IdentifierKind("phone", "Phone", "hash", "HAS_PHONE", reassignable=True, registered=True),
-        IdentifierKind("ip", "IP", "ip", "LOGGED_IN_FROM", reassignable=True, registered=False),
+        IdentifierKind("ip", "IP", "ip", "LOGGED_IN_FROM", reassignable=True),
     )
 }
 

@@ -320,8 +320,10 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     """Rings as communities (:mod:`graphkit.communities`) of the links at least as strong as
     their thresholds, reviewers attached only through their sellers, at least
     ``min_members`` accounts and some :func:`ring_evidence`; then a ring proven by paid
-    reviews takes the other reviewers its sellers solicited (5-star reviews after a contact)
-    that no ring holds. Unscored."""
+    reviews takes the other reviewers that its sellers who paid for reviews solicited
+    (5-star reviews after a contact) that no ring holds, strongest first, within
+    ``max_ring_size``: an honest seller the community drew in does not bring its customers.
+    Unscored."""
     strong = [
         link for link in links if link.kind != "solicited" or link.weight >= settings.min_solicited
     ]
@@ -340,8 +342,12 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     full = link_graph(strong + weak)
     for i, ring in enumerate(rings):
         if evidence_shares(ring, settings)["paid-reviews"] >= 1.0:
-            sellers = set(ring.sellers)
-            extra = {(REVIEWER, link.b) for link in weak if link.a in sellers} - taken
+            payers = {link.a for link in ring.links if link.kind == "solicited"
+                      and paid_for(link.evidence[0])}  # fmt: skip
+            strongest = sorted(weak, key=lambda link: -link.weight)
+            candidates = dict.fromkeys((REVIEWER, x.b) for x in strongest if x.a in payers)
+            room = max(0, settings.max_ring_size - len(ring.members))
+            extra = set([account for account in candidates if account not in taken][:room])
             rings[i] = make_ring(full, ring.accounts | extra)
             taken |= extra
     return rings
