@@ -36,8 +36,13 @@ class IdentifierKind:
     """An identifier label, the relationship accounts point at it with, and its key.
 
     ``reassignable`` identifiers (IPs, addresses, phone numbers) pass from one holder to the
-    next over time, so two accounts count as sharing one only when their first/last seen
-    overlap; devices, cards and mailboxes stay with their holder.
+    next over time; devices, cards and mailboxes stay with their holder. ``registered``
+    identifiers are details of the account record (address, mailbox, phone): the account
+    holds one from its first sighting until the link is retired (``valid_to``), whatever its
+    last sighting says (a record's snapshot time, not the end of holding). Two accounts
+    share a reassignable identifier only when they held it at the same time: for a
+    registered one, while both links are current; for one seen in sessions (IPs), when
+    their first/last seen overlap.
     """
 
     kind: str
@@ -45,6 +50,7 @@ class IdentifierKind:
     key: str
     rel_type: str
     reassignable: bool
+    registered: bool = False
 
 
 SELLER, REVIEWER = "seller", "reviewer"
@@ -59,9 +65,11 @@ IDENTIFIERS: dict[str, IdentifierKind] = {
     for i in (
         IdentifierKind("device", "Device", "device_id", "USED_DEVICE", reassignable=False),
         IdentifierKind("payment", "PaymentInstrument", "token", "PAID_WITH", reassignable=False),
-        IdentifierKind("address", "Address", "hash", "REGISTERED_AT", reassignable=True),
-        IdentifierKind("email", "Email", "hash", "HAS_EMAIL", reassignable=False),
-        IdentifierKind("phone", "Phone", "hash", "HAS_PHONE", reassignable=True),
+        IdentifierKind(
+            "address", "Address", "hash", "REGISTERED_AT", reassignable=True, registered=True
+        ),
+        IdentifierKind("email", "Email", "hash", "HAS_EMAIL", reassignable=False, registered=True),
+        IdentifierKind("phone", "Phone", "hash", "HAS_PHONE", reassignable=True, registered=True),
         IdentifierKind("ip", "IP", "ip", "LOGGED_IN_FROM", reassignable=True),
     )
 }

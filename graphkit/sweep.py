@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import json
 import math
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -163,18 +163,50 @@ def identity_links(db: Database, settings: SweepSettings = SweepSettings()) -> l
 
 
 def solicitation_weight(row: dict[str, Any]) -> float:
-    """How much a contact before a review says: how unusual contacting this buyer is for the
-    seller (1 - the share of its buyers it contacts: customer service contacts nearly all)
-    times what followed: 1 for a refund of (nearly) the item's price after a 4.5+ star
-    review (paid for the review), 0.1 for a 4.5+ star review without one, 0 otherwise.
+    """How much a contact before a review says, by how unusual it is for the seller and by
+    what followed. A 4.5+ star review without a refund: 0.1 x (1 - the share of its buyers
+    the seller contacts: customer service contacts nearly all). A refund of (nearly) the
+    item's price after a 4.5+ star review (paid for the review): the larger of 1 - that
+    contact share and ``paid_share``, the share of the seller's contacts it paid so (Laplace's
+    rule): customer service settles a complaint now and then, a seller whose only buyers are
+    its paid reviewers contacts all of them and pays most. Lower ratings: 0.
 
-    >>> solicitation_weight({"contact_share": 0.4, "avg_rating": 5.0, "refund_share": 1.0,
-    ...                      "refund_after_review": True})
-    0.6
+    >>> paid = {"contact_share": 0.9, "avg_rating": 5.0, "refund_share": 1.0,
+    ...         "refund_after_review": True, "paid_share": 0.6}
+    >>> solicitation_weight(paid), solicitation_weight({**paid, "paid_share": 0.01})
+    (0.6, 0.1)
     """
     if (row["avg_rating"] or 0) < 4.5:
         return 0.0
-    return round((1.0 - row["contact_share"]) * (1.0 if paid_for(row) else 0.1), 4)
+    unusual = 1.0 - row["contact_share"]
+    if paid_for(row):
+        return round(max(unusual, row.get("paid_share", 0.0)), 4)
+    return round(unusual * 0.1, 4)
+
+
+def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
+    """A link per contacted reviewer whose review followed (``reviews.solicited`` rows), its
+    weight by :func:`solicitation_weight`; each row's facts gain the seller's ``paid_share``,
+    (paid reviewers + 1) / (contacted accounts + 2).
+
+    >>> row = {"seller_id": "s", "reviewer_id": "r", "contact_share": 0.75, "n_contacted": 2,
+    ...        "avg_rating": 5.0, "refund_share": 1.0, "refund_after_review": True}
+    >>> [(link.b, link.weight) for link in solicitation_links([row, {**row, "reviewer_id": "q"}])]
+    [('r', 0.75), ('q', 0.75)]
+    """
+    rows = list(rows)
+    paid = Counter(
+        row["seller_id"] for row in rows if paid_for(row) and (row["avg_rating"] or 0) >= 4.5
+    )
+    links = []
+    for row in rows:
+        share = (paid[row["seller_id"]] + 1) / (row["n_contacted"] + 2)
+        facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
+        facts["paid_share"] = round(share, 4)
+        weight = solicitation_weight(facts)
+        if weight > 0:
+            links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
+    return links
 
 
 def paid_for(facts: dict[str, Any]) -> bool:
@@ -186,7 +218,9 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
     """Every pairwise link the packs find, each weighted by how unusual it is against its
     background, with its evidence and the numbers behind the weight. The queries are
     independent and run ``settings.jobs`` at a time, the longest (lockstep) first."""
-    reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable]
+    # Registered details (addresses, phones) of current links are held by both now: only
+    # identifiers seen in sessions (IPs) are tested for a gap in time.
+    reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable and not i.registered]
     with ThreadPoolExecutor(settings.jobs) as pool:
         lockstep = pool.submit(
             evidence_rows,
@@ -254,11 +288,7 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             links.append(
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
-    for row in records(solicited.result()):
-        weight = solicitation_weight(row)
-        if weight > 0:
-            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
-            links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
+    links += solicitation_links(records(solicited.result()))
     for row in records(lockstep.result()):
         surprise = poisson_surprise(row["n_occasions"], row["expected"])
         if surprise < settings.min_surprise:
@@ -281,7 +311,9 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
     of the listing's reviews (a deal-day crowd at a bestseller is not) and not the launch
     crowd of its first days; overlapping windows of one listing (``slot``) give way to the
     fullest. The listing's bursts count when they are nearly all 5-star, counted over all of
-    them (one 4-star review does not undo a small burst).
+    them (one 4-star review does not undo a small burst). Each burst's facts say how many
+    windows were tested (``windows_tested``: every row), the background against which one
+    burst alone may be a ring (:func:`evidence_shares`).
 
     >>> row = {"product_id": "p", "seller_id": "s", "slot": 7, "n_reviewers": 5,
     ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 5, "n_ratings": 5,
@@ -289,6 +321,7 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
     >>> [(link.a, link.b) for link in burst_links([row], SweepSettings())][:2]
     [('s', 'a'), ('s', 'b')]
     """
+    rows = list(rows)
     by_product: dict[str, list[dict[str, Any]]] = defaultdict(list)
     for row in rows:
         if row["seller_id"] is not None:
@@ -315,6 +348,7 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
         for row, surprise in bursts:
             facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
             facts["surprise"] = round(surprise, 2)
+            facts["windows_tested"] = len(rows)
             weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
             seller = row["seller_id"]
             links += [Link(seller, r, "burst", weight, (facts,)) for r in row["reviewers"]]
@@ -325,8 +359,10 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     """Rings as communities (:mod:`graphkit.communities`) of the links at least as strong as
     their thresholds, reviewers attached only through their sellers, at least
     ``min_members`` accounts and some :func:`ring_evidence`; then a ring proven by paid
-    reviews takes the other reviewers its sellers solicited (5-star reviews after a contact)
-    that no ring holds. Unscored."""
+    reviews takes the other reviewers that its sellers who paid for reviews solicited
+    (5-star reviews after a contact) that no ring holds, strongest first, within
+    ``max_ring_size``: an honest seller the community drew in does not bring its customers.
+    Unscored."""
     strong = [
         link for link in links if link.kind != "solicited" or link.weight >= settings.min_solicited
     ]
@@ -345,8 +381,12 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     full = link_graph(strong + weak)
     for i, ring in enumerate(rings):
         if evidence_shares(ring, settings)["paid-reviews"] >= 1.0:
-            sellers = set(ring.sellers)
-            extra = {(REVIEWER, link.b) for link in weak if link.a in sellers} - taken
+            payers = {link.a for link in ring.links if link.kind == "solicited"
+                      and paid_for(link.evidence[0])}  # fmt: skip
+            strongest = sorted(weak, key=lambda link: -link.weight)
+            candidates = dict.fromkeys((REVIEWER, x.b) for x in strongest if x.a in payers)
+            room = max(0, settings.max_ring_size - len(ring.members))
+            extra = set([account for account in candidates if account not in taken][:room])
             rings[i] = make_ring(full, ring.accounts | extra)
             taken |= extra
     return rings
@@ -378,14 +418,18 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     """How much of each kind of evidence the group holds, as a share of what that kind needs
     alone to make a ring:
 
-    - ``identity``: its accounts with identity links (a seller among them) hold at least
-      ``min_identity_support`` x (n - 1) distinct identifiers of degree <= ``max_strong_degree``
-      (reassignable kinds count half): rings chain many personal identifiers, honest offices,
-      families and cafés share one or two;
+    - ``identity``: its accounts with identity links hold at least ``min_identity_support``
+      x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
+      count half): rings chain many personal identifiers, honest offices, families and cafés
+      share one or two. The holders must include an operator: two sellers, or a seller whose
+      products accounts sharing its identifiers reviewed (self-review); a household of
+      buyers around one seller is not a seller ring;
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
-    - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings.
+    - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings, or one
+      that is surprising even after counting every window tested (Bonferroni: its surprise
+      less log10(windows tested) is at least ``min_surprise``).
     """
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
     holders = {end for link in identity for end in link.ends}
@@ -396,28 +440,32 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         for item in link.evidence
         if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
     }
-    with_seller = len(holders) >= 2 and any(kind == SELLER for kind, _ in holders)
+    operator = sum(kind == SELLER for kind, _ in holders) >= 2 or any(
+        link.kind == "self-review" for link in identity
+    )
     paid = {
         link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
     }
     lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
     brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
     bursts = {
-        (item["product_id"], item["burst_start"])
+        (item["product_id"], item["burst_start"]): item["surprise"]
+        - math.log10(max(1, item.get("windows_tested", 1)))
         for link in ring.links
         if link.kind == "burst"
         for item in link.evidence
     }
+    alone = any(corrected >= settings.min_surprise for corrected in bursts.values())
     shares = {
         "identity": (
             sum(rare.values()) / (settings.min_identity_support * (len(holders) - 1))
-            if with_seller
+            if operator
             else 0.0
         ),
         "paid-reviews": len(paid) / settings.min_paid_reviewers,
         "lockstep": len(lockstep) / settings.min_lockstep_reviewers,
         "brands": len(brands) / settings.min_brand_sellers,
-        "bursts": len(bursts) / settings.min_bursts,
+        "bursts": max(len(bursts) / settings.min_bursts, float(alone)),
     }
     return {kind: round(share, 3) for kind, share in shares.items()}
 

@@ -4,7 +4,13 @@ lockstep, brands; and what does not: one office IP, a customer-service seller's 
 from __future__ import annotations
 
 from graphkit.analysis import Link, rings_from_links
-from graphkit.sweep import SweepSettings, burst_links, ring_evidence, solicitation_weight
+from graphkit.sweep import (
+    SweepSettings,
+    burst_links,
+    ring_evidence,
+    solicitation_links,
+    solicitation_weight,
+)
 
 SETTINGS = SweepSettings()
 
@@ -73,3 +79,44 @@ def test_a_listings_bursts_are_judged_together_and_overlapping_windows_once() ->
     assert burst_links([window(10, "abcdef", 6, n_reviews=400)], SETTINGS) == []
     # Mixed ratings are not a pool's.
     assert burst_links([window(10, "abcdef", 3)], SETTINGS) == []
+
+
+def test_a_household_around_one_seller_is_no_identity_ring_two_sellers_are() -> None:
+    """One seller and three buyers on a home IP, two of them on one device, two on one card:
+    a family. The same identifiers held by two sellers and two buyers: an operator's."""
+
+    def household(kinds: tuple[str, str, str, str]) -> list[Link]:
+        a, b, c, d = kinds
+        ip = [("s", "r1"), ("s", "r2"), ("s", "r3"), ("r1", "r2"), ("r1", "r3"), ("r2", "r3")]
+        links = [shared(x, y, "ip", "home", 4) for x, y in ip]
+        links += [shared("r1", "r2", "device", "pc", 2), shared("s", "r3", "payment", "c", 2)]
+        kind = {"s": a, "r1": b, "r2": c, "r3": d}
+        return [Link(x.a, x.b, x.kind, x.weight, x.evidence, (kind[x.a], kind[x.b])) for x in links]
+
+    [family] = rings_from_links(household(("seller", "reviewer", "reviewer", "reviewer")))
+    [operator] = rings_from_links(household(("seller", "seller", "reviewer", "reviewer")))
+    assert ring_evidence(family, SETTINGS) == []
+    assert ring_evidence(operator, SETTINGS) == ["identity"]
+
+
+def test_one_burst_is_a_pool_when_it_stays_surprising_across_every_window_tested() -> None:
+    rows = [window(10, "abcdef", 6, expected=0.05)] + [
+        window(100 + k, "xyzw", 2, product_id=f"q{k}", n_reviews=400) for k in range(999)
+    ]
+    [ring] = rings_from_links(burst_links(rows, SETTINGS))
+    assert ring.accounts == {("seller", "s"), *(("reviewer", r) for r in "abcdef")}
+    assert ring_evidence(ring, SETTINGS) == ["bursts"]  # surprise 10.7 less log10(1000)
+    modest = burst_links([window(10, "abcdef", 6, expected=0.5)] + rows[1:], SETTINGS)  # 4.8
+    assert ring_evidence(rings_from_links(modest)[0], SETTINGS) == []
+
+
+def test_a_seller_that_pays_most_of_its_contacts_buys_reviews_customer_service_does_not() -> None:
+    """Both contact nearly all their buyers; one paid 4 of its 6 contacts after a 5-star
+    review, the other settled 1 complaint in 300 contacts after an earlier 5-star review."""
+    paid = {"avg_rating": 5.0, "refund_share": 1.0, "refund_after_review": True}
+    ring = [{**paid, "seller_id": "s", "reviewer_id": f"r{i}", "contact_share": 0.875,
+             "n_contacted": 6} for i in range(4)]  # fmt: skip
+    shop = [{**ring[0], "seller_id": "c", "contact_share": 0.99, "n_contacted": 300}]
+    links = solicitation_links(ring + shop)
+    assert {(link.a, link.weight) for link in links} == {("s", 0.625), ("c", 0.01)}
+    assert ring_evidence(rings_from_links(links[:4])[0], SETTINGS) == ["paid-reviews"]

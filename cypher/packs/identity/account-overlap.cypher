@@ -5,12 +5,16 @@
 //   Each row is a pair of accounts, sellers or reviewers (`kind_a`, `kind_b` come from
 //   their labels), and every non-benign identifier they share, scored FRAUDAR-style: each
 //   adds 1 / log(degree + 5), so a device two accounts use counts far more than an IP forty
-//   use. Identifiers that pass from holder to holder (the `reassignable` kinds: IPs,
-//   addresses, phone numbers) count only when the two accounts held them within
+//   use. Identifiers seen in sessions that pass from holder to holder (the `reassignable`
+//   kinds: IPs; the ring sweep leaves out addresses and phones of the account record, held
+//   by both while both links are current) count only when the two accounts held them within
 //   `max_gap_days` of each other (first/last seen; counted when unknown): two accounts on one
-//   IP in different years are not linked. `evidence` lists each identifier with its kind,
-//   hash prefix, degree, weight, first/last seen and the gap in days. The ring sweep builds
-//   its identity components from these pairs; seller-only pairs: `identity.overlap-score`.
+//   IP in different years are not linked, unless the earlier holder was closed or suspended
+//   before the later one first used it (`succession`: a banned operator back under a new
+//   name, as `enforcement.repeat-offenders` finds). `evidence` lists each identifier with
+//   its kind, hash prefix, degree, weight, first/last seen, the gap in days and succession.
+//   The ring sweep builds its identity components from these pairs; seller-only pairs:
+//   `identity.overlap-score`.
 //   Example: graphkit query run identity.account-overlap --param min_score=0.5
 // category: shared-identity
 // severity: high
@@ -32,7 +36,8 @@ MATCH (x:Seller|Reviewer)-[r:USED_DEVICE|PAID_WITH|REGISTERED_AT|HAS_EMAIL|HAS_P
 WHERE NOT coalesce(i.benign, false) AND COUNT { (i)<-[link1 WHERE link1.valid_to IS NULL]-() } <= $max_identifier_degree
 WITH i, kinds[type(r)] AS kind,
      collect({kind: CASE WHEN x:Seller THEN 'seller' ELSE 'reviewer' END,
-              id: coalesce(x.seller_id, x.reviewer_id), first: r.first_seen, last: r.last_seen}) AS members
+              id: coalesce(x.seller_id, x.reviewer_id), first: r.first_seen, last: r.last_seen,
+              closed: CASE WHEN x.status IN ['closed', 'suspended'] THEN x.closed_at END}) AS members
 WHERE size(members) >= 2
 WITH i, kind, members, COUNT { (i)<-[link2 WHERE link2.valid_to IS NULL]-() } AS degree
 WITH i, kind, members, degree, 1.0 / log(degree + 5) AS weight
@@ -42,15 +47,17 @@ WITH i, kind, degree, weight, a, b,
      CASE WHEN a.first IS NULL OR b.first IS NULL OR a.last IS NULL OR b.last IS NULL THEN null
           WHEN a.last < b.first THEN duration.inDays(a.last, b.first).days
           WHEN b.last < a.first THEN duration.inDays(b.last, a.first).days
-          ELSE 0 END AS gap_days
+          ELSE 0 END AS gap_days,
+     coalesce((a.closed IS NOT NULL AND b.first >= a.closed)
+              OR (b.closed IS NOT NULL AND a.first >= b.closed), false) AS succession
 WHERE [a.kind, a.id] < [b.kind, b.id]
-  AND (NOT kind IN $reassignable OR gap_days IS NULL OR gap_days <= $max_gap_days)
+  AND (NOT kind IN $reassignable OR gap_days IS NULL OR gap_days <= $max_gap_days OR succession)
 WITH a.kind AS kind_a, a.id AS account_a, b.kind AS kind_b, b.id AS account_b,
      sum(weight) AS score,
      count(*) AS n_shared,
      apoc.coll.sort(collect(DISTINCT kind)) AS kinds,
      collect({kind: kind, identifier: left(coalesce(i.hash, i.token, i.device_id, i.ip), 12),
-              degree: degree, weight: round(weight, 4), gap_days: gap_days,
+              degree: degree, weight: round(weight, 4), gap_days: gap_days, succession: succession,
               first_seen: CASE WHEN a.first < b.first THEN a.first ELSE b.first END,
               last_seen: CASE WHEN a.last > b.last THEN a.last ELSE b.last END}) AS evidence
 WHERE score >= $min_score

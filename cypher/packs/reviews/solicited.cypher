@@ -8,7 +8,9 @@
 //   and refunds after a complaint, usually followed by low ratings or none.
 //   Each contact comes with its background: `contact_share`, the share of the seller's
 //   buyers (reviewers of its listings, and accounts it contacted) it contacted: a seller
-//   that messages most of its buyers is doing customer service; and with what followed:
+//   that messages most of its buyers is doing customer service. The share is estimated by
+//   Laplace's rule, (`n_contacted` + 1) / (`n_buyers` + 2): a seller whose only two buyers
+//   are the two it contacted is not known to contact everyone. And with what followed:
 //   `hours_to_review`, `refund_share` (refunded / price of the products reviewed) and
 //   `refund_after_review` (paid for the review, not a complaint settled before it).
 //   Message bodies are not loaded, so the contact's topic is unknown here.
@@ -54,7 +56,7 @@ WITH s, r, n_contacted, n_buyers, first_contact, n_messages, n_refunds, refunded
 WHERE n_reviews > 0 AND avg_rating >= $min_rating
 RETURN s.seller_id AS seller_id, r.reviewer_id AS reviewer_id, n_messages, n_refunds,
        round(refunded, 2) AS refunded, n_reviews, round(avg_rating, 2) AS avg_rating,
-       round(toFloat(n_contacted) / n_buyers, 4) AS contact_share,
+       n_contacted, n_buyers, round((n_contacted + 1.0) / (n_buyers + 2), 4) AS contact_share,
        round(duration.inSeconds(first_contact, first_review).seconds / 3600.0, 1) AS hours_to_review,
        CASE WHEN price > 0 THEN round(refunded / price, 3) END AS refund_share,
        first_refund IS NOT NULL AND first_refund >= first_review AS refund_after_review,
