@@ -187,7 +187,10 @@ def solicitation_weight(row: dict[str, Any]) -> float:
 def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
     """A link per contacted reviewer whose review followed (``reviews.solicited`` rows), its
     weight by :func:`solicitation_weight`; each row's facts gain the seller's ``paid_share``,
-    (paid reviewers + 1) / (contacted accounts + 2).
+    (paid reviewers + 1) / (contacted accounts + 2), and ``paid_surprise``, the Poisson
+    surprise of its paid reviewers against the graph's background (all sellers' paid
+    reviewers per contacted account, times its contacts): a shop that settles 2 of 700
+    contacts after a 5-star review pays no more than any seller does.
 
     >>> row = {"seller_id": "s", "reviewer_id": "r", "contact_share": 0.75, "n_contacted": 2,
     ...        "avg_rating": 5.0, "refund_share": 1.0, "refund_after_review": True}
@@ -198,11 +201,15 @@ def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
     paid = Counter(
         row["seller_id"] for row in rows if paid_for(row) and (row["avg_rating"] or 0) >= 4.5
     )
+    contacted = {row["seller_id"]: row["n_contacted"] for row in rows}
+    rate = sum(paid.values()) / max(1, sum(contacted.values()))
     links = []
     for row in rows:
         share = (paid[row["seller_id"]] + 1) / (row["n_contacted"] + 2)
         facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewer_id")}
         facts["paid_share"] = round(share, 4)
+        surprise = poisson_surprise(paid[row["seller_id"]], rate * row["n_contacted"])
+        facts["paid_surprise"] = round(surprise, 2)
         weight = solicitation_weight(facts)
         if weight > 0:
             links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
@@ -212,6 +219,13 @@ def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
 def paid_for(facts: dict[str, Any]) -> bool:
     """Refunded (nearly) the item's price after the review: the review was bought."""
     return bool(facts.get("refund_after_review")) and (facts.get("refund_share") or 0) >= 0.8
+
+
+def bought(link: Link, settings: SweepSettings) -> bool:
+    """A paid review (:func:`paid_for`) from a seller whose paid reviewers are surprising at
+    its number of contacts (``paid_surprise`` >= ``min_surprise``): evidence of a ring."""
+    facts = link.evidence[0] if link.kind == "solicited" else {}
+    return paid_for(facts) and facts.get("paid_surprise", 0.0) >= settings.min_surprise
 
 
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
@@ -381,8 +395,7 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     full = link_graph(strong + weak)
     for i, ring in enumerate(rings):
         if evidence_shares(ring, settings)["paid-reviews"] >= 1.0:
-            payers = {link.a for link in ring.links if link.kind == "solicited"
-                      and paid_for(link.evidence[0])}  # fmt: skip
+            payers = {link.a for link in ring.links if bought(link, settings)}
             strongest = sorted(weak, key=lambda link: -link.weight)
             candidates = dict.fromkeys((REVIEWER, x.b) for x in strongest if x.a in payers)
             room = max(0, settings.max_ring_size - len(ring.members))
@@ -424,7 +437,8 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
       share one or two. The holders must include an operator: two sellers, or a seller whose
       products accounts sharing its identifiers reviewed (self-review); a household of
       buyers around one seller is not a seller ring;
-    - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review;
+    - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review
+      by sellers that pay surprisingly many of their contacts (:func:`bought`);
     - ``lockstep``: ``min_lockstep_reviewers`` reviewers in significant lockstep;
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
     - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings, or one
@@ -443,9 +457,7 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     operator = sum(kind == SELLER for kind, _ in holders) >= 2 or any(
         link.kind == "self-review" for link in identity
     )
-    paid = {
-        link.b for link in ring.links if link.kind == "solicited" and paid_for(link.evidence[0])
-    }
+    paid = {link.b for link in ring.links if bought(link, settings)}
     lockstep = {r for link in ring.links if link.kind == "lockstep" for r in (link.a, link.b)}
     brands = {s for link in ring.links if link.kind == "brand" for s in (link.a, link.b)}
     bursts = {

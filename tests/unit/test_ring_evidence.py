@@ -32,7 +32,7 @@ def test_a_chain_of_devices_and_cards_is_a_ring_one_office_ip_is_not() -> None:
 
 def test_paid_reviews_make_a_ring_customer_service_does_not() -> None:
     paid = {"avg_rating": 5.0, "contact_share": 0.3, "refund_share": 1.0,
-            "refund_after_review": True}  # fmt: skip
+            "refund_after_review": True, "paid_surprise": 4.0}  # fmt: skip
     service = {**paid, "contact_share": 0.95, "refund_share": None, "refund_after_review": False}
     assert solicitation_weight(paid) == 0.7 and solicitation_weight(service) == 0.005
     complaint = {**paid, "avg_rating": 1.5}
@@ -49,7 +49,7 @@ def test_evidence_that_falls_short_alone_adds_up() -> None:
     ip = shared("s1", "s2", "ip", "ip1", 2)
     brands = Link("s1", "s2", "brand", 1.0, ({"n_shared": 2, "expected": 0.003},))
     paid = {"avg_rating": 5.0, "contact_share": 0.3, "refund_share": 1.0,
-            "refund_after_review": True}  # fmt: skip
+            "refund_after_review": True, "paid_surprise": 4.0}  # fmt: skip
     bought = Link("s1", "r1", "solicited", 0.7, (paid,))
     for alone in (ip, brands, bought):
         assert ring_evidence(rings_from_links([alone])[0], SETTINGS) == []
@@ -120,3 +120,21 @@ def test_a_seller_that_pays_most_of_its_contacts_buys_reviews_customer_service_d
     links = solicitation_links(ring + shop)
     assert {(link.a, link.weight) for link in links} == {("s", 0.625), ("c", 0.01)}
     assert ring_evidence(rings_from_links(links[:4])[0], SETTINGS) == ["paid-reviews"]
+
+
+def test_a_few_paid_reviews_among_hundreds_of_contacts_are_background_not_a_ring() -> None:
+    """A shop that settled 2 of its 700 contacts after a 5-star review (the graph pays about
+    1 contact in 600, so 700 contacts predict 1.2) is no ring; a seller that paid 3 of its
+    6 contacts is (Poisson surprise of its paid reviewers against that background)."""
+    paid = {"avg_rating": 5.0, "refund_share": 1.0, "refund_after_review": True}
+    ring = [{**paid, "seller_id": "s", "reviewer_id": f"r{i}", "contact_share": 0.5,
+             "n_contacted": 6} for i in range(3)]  # fmt: skip
+    shop = [{**paid, "seller_id": "c", "reviewer_id": f"c{i}", "contact_share": 0.58,
+             "n_contacted": 700} for i in range(2)]  # fmt: skip
+    unpaid = [{**row, "refund_after_review": False} for row in ring]
+    links = solicitation_links(ring + shop + [{**row, "seller_id": f"x{i}", "n_contacted": 250}
+                                              for i, row in enumerate(unpaid * 3)])  # fmt: skip
+    facts = {link.a: link.evidence[0]["paid_surprise"] for link in links[:5]}
+    assert facts["s"] >= SETTINGS.min_surprise > facts["c"]
+    assert ring_evidence(rings_from_links(links[:3])[0], SETTINGS) == ["paid-reviews"]
+    assert ring_evidence(rings_from_links(links[3:5])[0], SETTINGS) == []
