@@ -63,6 +63,11 @@ class SweepSettings:
     max_brand_sellers: int = _setting(100, "Brands carried by more sellers are skipped.")
     lockstep_min_products: int = _setting(2, "Products a lockstep pair co-reviews.")
     lockstep_window_hours: int = _setting(72, "Length of a lockstep window.")
+    lockstep_reviews_per_pass: int = _setting(
+        2_000_000,
+        "The lockstep pair search runs in one pass per this many reviews, so that its pairs "
+        "fit the transaction memory (10M reviews: 5 passes on an 8 GB heap).",
+    )
     min_five_star_share: float = _setting(
         0.8, "A listing's bursts tie their reviewers to the seller when this share is 5-star."
     )
@@ -231,19 +236,27 @@ def bought(link: Link, settings: SweepSettings) -> bool:
 def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
     """Every pairwise link the packs find, each weighted by how unusual it is against its
     background, with its evidence and the numbers behind the weight. The queries are
-    independent and run ``settings.jobs`` at a time, the longest (lockstep) first."""
+    independent and run ``settings.jobs`` at a time, the longest (lockstep, in one pass per
+    ``lockstep_reviews_per_pass`` reviews) first."""
     # Registered details (addresses, phones) of current links are held by both now: only
     # identifiers seen in sessions (IPs) are tested for a gap in time.
     reassignable = [i.kind for i in IDENTIFIERS.values() if i.reassignable and not i.registered]
+    reviews = db.read("MATCH ()-[:REVIEWED]->() RETURN count(*) AS n")[0]["n"]
+    parts = max(1, math.ceil(reviews / settings.lockstep_reviews_per_pass))
     with ThreadPoolExecutor(settings.jobs) as pool:
-        lockstep = pool.submit(
-            evidence_rows,
-            db,
-            settings,
-            "reviews.lockstep",
-            min_products=settings.lockstep_min_products,
-            window_hours=settings.lockstep_window_hours,
-        )
+        lockstep = [
+            pool.submit(
+                evidence_rows,
+                db,
+                settings,
+                "reviews.lockstep",
+                min_products=settings.lockstep_min_products,
+                window_hours=settings.lockstep_window_hours,
+                parts=parts,
+                part=part,
+            )
+            for part in range(parts)
+        ]
         identity = pool.submit(
             evidence_rows,
             db,
@@ -303,7 +316,7 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
                 Link(row["seller_id"], row["reviewer_id"], "self-review", row["score"], evidence)
             )
     links += solicitation_links(records(solicited.result()))
-    for row in records(lockstep.result()):
+    for row in (row for future in lockstep for row in records(future.result())):
         surprise = poisson_surprise(row["n_occasions"], row["expected"])
         if surprise < settings.min_surprise:
             continue

@@ -18,7 +18,9 @@
 //   listings can be told from a pool working niche listings; `n_occasions`, the separate
 //   times they met (products co-reviewed in adjacent windows are one occasion: two
 //   deals bought at one sale are one meeting, not two); and the `sellers` whose products
-//   they co-reviewed.
+//   they co-reviewed. On a graph whose pairs outgrow the transaction memory, run it in
+//   `parts` passes, `part` = 0 .. parts - 1: each keeps the pairs whose smaller id hashes
+//   (MD5) to its part, and together they return every pair once (the ring sweep does this).
 //   Example: graphkit query run reviews.lockstep --param min_products=4
 // category: reviews
 // severity: high
@@ -28,6 +30,8 @@
 //   window_hours: {type: int, default: 48, min: 1, max: 720, description: length of a lockstep window}
 //   min_rating: {type: int, default: 5, min: 1, max: 5, description: only reviews rated at least this}
 //   max_window_reviewers: {type: int, default: 50, min: 2, max: 10000, description: skip product windows with more reviewers}
+//   parts: {type: int, default: 1, min: 1, max: 256, description: passes the pair search is split into}
+//   part: {type: int, default: 0, min: 0, max: 255, description: which pass (0 .. parts - 1)}
 // output: table
 // timeout_s: 300
 // max_rows: 1000000
@@ -61,6 +65,11 @@ CALL (p, half) {
     RETURN x, y
   }
   WITH slot, x, y WHERE x <> y
+  WITH slot, x, y,
+       CASE WHEN $parts > 1 THEN apoc.util.md5([CASE WHEN x < y THEN x ELSE y END]) END AS digest
+  WHERE $parts = 1
+     OR (16 * apoc.text.indexOf('0123456789abcdef', substring(digest, 0, 1))
+         + apoc.text.indexOf('0123456789abcdef', substring(digest, 1, 1))) % $parts = $part
   // One text key per pair (ids never hold NUL: the loaders quarantine it): grouping
   // 13M pairs on it is a quarter faster than on two columns or a list.
   RETURN DISTINCT CASE WHEN x < y THEN x + '\u0000' + y ELSE y + '\u0000' + x END AS pair, slot
