@@ -30,18 +30,23 @@
 // references: []
 // ---
 WITH $window_hours * 3600 AS slot_seconds
-MATCH (p:Product)<-[rv:REVIEWED]-(r:Reviewer)
-WITH p, slot_seconds, rv.ts.epochSeconds / slot_seconds AS slot,
-     collect(r.reviewer_id) AS ids, collect(rv.rating) AS ratings, min(rv.ts) AS start
-ORDER BY slot
-WITH p, slot_seconds, collect({slot: slot, ids: ids, ratings: ratings, start: start}) AS slots
-UNWIND range(0, size(slots) - 1) AS k
-WITH p, slot_seconds, slots[k] AS here,
-     CASE WHEN slots[k + 1].slot = slots[k].slot + 1 THEN slots[k + 1] END AS next
-WITH p, slot_seconds, here.slot AS slot, here.start AS burst_start,
-     apoc.coll.toSet(here.ids + coalesce(next.ids, [])) AS reviewers,
-     here.ratings + coalesce(next.ratings, []) AS ratings
-WHERE $min_reviews <= size(reviewers) <= $max_window_reviewers
+MATCH (p:Product)
+// One listing at a time: only its slots are held, never every review's at once.
+CALL (p, slot_seconds) {
+  MATCH (p)<-[rv:REVIEWED]-(r:Reviewer)
+  WITH rv.ts.epochSeconds / slot_seconds AS slot,
+       collect(r.reviewer_id) AS ids, collect(rv.rating) AS ratings, min(rv.ts) AS start
+  ORDER BY slot
+  WITH collect({slot: slot, ids: ids, ratings: ratings, start: start}) AS slots
+  UNWIND range(0, size(slots) - 1) AS k
+  WITH slots[k] AS here,
+       CASE WHEN slots[k + 1].slot = slots[k].slot + 1 THEN slots[k + 1] END AS next
+  WITH here.slot AS slot, here.start AS burst_start,
+       apoc.coll.toSet(here.ids + coalesce(next.ids, [])) AS reviewers,
+       here.ratings + coalesce(next.ratings, []) AS ratings
+  WHERE $min_reviews <= size(reviewers) <= $max_window_reviewers
+  RETURN slot, burst_start, reviewers, ratings
+}
 CALL (p) {
   MATCH (p)<-[q:REVIEWED]-()
   RETURN count(q) AS n_reviews, min(q.ts) AS first_review, max(q.ts) AS last_review
