@@ -181,7 +181,7 @@ def solicitation_weight(row: dict[str, Any]) -> float:
     >>> solicitation_weight(paid), solicitation_weight({**paid, "paid_share": 0.01})
     (0.6, 0.1)
     """
-    if (row["avg_rating"] or 0) < 4.5:
+    if not praised(row):
         return 0.0
     unusual = 1.0 - row["contact_share"]
     if paid_for(row):
@@ -203,9 +203,7 @@ def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
     [('r', 0.75), ('q', 0.75)]
     """
     rows = list(rows)
-    paid = Counter(
-        row["seller_id"] for row in rows if paid_for(row) and (row["avg_rating"] or 0) >= 4.5
-    )
+    paid = Counter(row["seller_id"] for row in rows if paid_for(row) and praised(row))
     contacted = {row["seller_id"]: row["n_contacted"] for row in rows}
     rate = sum(paid.values()) / max(1, sum(contacted.values()))
     links = []
@@ -219,6 +217,11 @@ def solicitation_links(rows: Iterable[dict[str, Any]]) -> list[Link]:
         if weight > 0:
             links.append(Link(row["seller_id"], row["reviewer_id"], "solicited", weight, (facts,)))
     return links
+
+
+def praised(facts: dict[str, Any]) -> bool:
+    """The contacted reviewer's reviews of the seller average 4.5 stars or more."""
+    return (facts["avg_rating"] or 0) >= 4.5
 
 
 def paid_for(facts: dict[str, Any]) -> bool:
