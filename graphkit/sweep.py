@@ -92,7 +92,8 @@ class SweepSettings:
     min_identity_support: float = _setting(
         0.75,
         "An identity ring of n accounts needs this x (n - 1) distinct rare identifiers "
-        "(IPs, addresses, phones count half): a chain of devices and cards, not one office IP.",
+        "(IPs, addresses, phones count half unless passed on after a closure): a chain of "
+        "devices and cards, not one office IP.",
     )
     min_paid_reviewers: int = _setting(
         2, "Reviewers refunded after a 5-star review that make a solicitation ring."
@@ -453,8 +454,9 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
 
     - ``identity``: its accounts with identity links hold at least ``min_identity_support``
       x (n - 1) distinct identifiers of degree <= ``max_strong_degree`` (reassignable kinds
-      count half): rings chain many personal identifiers, honest offices, families and cafés
-      share one or two. The holders must include an operator: two sellers, or a seller whose
+      count half, unless passed on after a closure: :func:`identifier_support`): rings chain
+      many personal identifiers, honest offices, families and cafés share one or two. The
+      holders must include an operator: two sellers, or a seller whose
       products accounts sharing its identifiers reviewed (self-review); a household of
       buyers around one seller is not a seller ring;
     - ``paid-reviews``: ``min_paid_reviewers`` reviewers refunded after their 5-star review
@@ -467,13 +469,12 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     """
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
     holders = {end for link in identity for end in link.ends}
-    rare = {
-        (item["kind"], item["identifier"]): 0.5 if IDENTIFIERS[item["kind"]].reassignable else 1.0
-        for link in identity
-        if link.kind == "identity"
-        for item in link.evidence
-        if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree
-    }
+    rare: dict[tuple[str, str], float] = defaultdict(float)
+    for link in identity:
+        for item in link.evidence if link.kind == "identity" else ():
+            if item.get("degree", settings.max_strong_degree + 1) <= settings.max_strong_degree:
+                key = (item["kind"], item["identifier"])
+                rare[key] = max(rare[key], identifier_support(item))
     operator = sum(kind == SELLER for kind, _ in holders) >= 2 or any(
         link.kind == "self-review" for link in identity
     )
@@ -500,6 +501,23 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         "bursts": max(len(bursts) / settings.min_bursts, float(alone)),
     }
     return {kind: round(share, 3) for kind, share in shares.items()}
+
+
+def identifier_support(item: dict[str, Any]) -> float:
+    """What one shared rare identifier adds to an identity ring's support: 1, or 0.5 for a
+    reassignable kind (an IP, address or phone held at the same time is as often an office,
+    a café or a family as an operator). One that passed to a new account after its holder was
+    closed or suspended (``succession``) counts in full: that is no sharing between current
+    holders but a banned operator's identifier carried over (``repeat-offenders``); on the
+    synthetic tuning seeds 1-5 every such identifier linked two accounts of one planted ring.
+
+    >>> ip = {"kind": "ip", "identifier": "i", "degree": 2}
+    >>> identifier_support(ip), identifier_support({**ip, "succession": True})
+    (0.5, 1.0)
+    """
+    if IDENTIFIERS[item["kind"]].reassignable and not item.get("succession"):
+        return 0.5
+    return 1.0
 
 
 def _describe(db: Database, rings: list[Ring], jobs: int) -> None:

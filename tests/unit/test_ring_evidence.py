@@ -30,6 +30,20 @@ def test_a_chain_of_devices_and_cards_is_a_ring_one_office_ip_is_not() -> None:
     assert ring_evidence(group, SETTINGS) == []
 
 
+def test_addresses_phones_ips_passed_on_after_a_closure_count_in_full() -> None:
+    """Six sellers chained by addresses, phones and IPs, each handed from a closed account to
+    a new one (a banned operator back under new names): a ring. The same chain held at the
+    same time is as much a row of flats and shared offices: half each, short of a ring."""
+    kinds = ["address", "phone", "ip", "address", "phone"]
+    chain = [shared(f"s{k}", f"s{k + 1}", kind, f"i{k}", 2) for k, kind in enumerate(kinds)]
+    passed_on = [
+        Link(x.a, x.b, x.kind, x.weight, ({**x.evidence[0], "succession": True},), x.account_kinds)
+        for x in chain
+    ]
+    assert ring_evidence(rings_from_links(chain)[0], SETTINGS) == []
+    assert ring_evidence(rings_from_links(passed_on)[0], SETTINGS) == ["identity"]
+
+
 def test_paid_reviews_make_a_ring_customer_service_does_not() -> None:
     paid = {"avg_rating": 5.0, "contact_share": 0.3, "refund_share": 1.0,
             "refund_after_review": True, "paid_surprise": 4.0}  # fmt: skip
