@@ -12,7 +12,9 @@
 //   Laplace's rule, (`n_contacted` + 1) / (`n_buyers` + 2): a seller whose only two buyers
 //   are the two it contacted is not known to contact everyone. And with what followed:
 //   `hours_to_review`, `refund_share` (refunded / price of the products reviewed) and
-//   `refund_after_review` (paid for the review, not a complaint settled before it).
+//   `refund_after_review` (paid for the review, not a complaint settled before it: the refund
+//   is dated on or after the day of the review, as feeds may give refunds by the day only,
+//   at midnight, while the review that day has its hour).
 //   Message bodies are not loaded, so the contact's topic is unknown here.
 //   Times are ISO 8601 text (hydrating a million driver DateTimes costs over a minute).
 //   Example: graphkit query run reviews.solicited --param min_rating=4
@@ -59,6 +61,6 @@ RETURN s.seller_id AS seller_id, r.reviewer_id AS reviewer_id, n_messages, n_ref
        n_contacted, n_buyers, round((n_contacted + 1.0) / (n_buyers + 2), 4) AS contact_share,
        round(duration.inSeconds(first_contact, first_review).seconds / 3600.0, 1) AS hours_to_review,
        CASE WHEN price > 0 THEN round(refunded / price, 3) END AS refund_share,
-       first_refund IS NOT NULL AND first_refund >= first_review AS refund_after_review,
+       first_refund IS NOT NULL AND date(first_refund) >= date(first_review) AS refund_after_review,
        toString(first_contact) AS first_contact, toString(first_review) AS first_review
 ORDER BY n_reviews DESC, seller_id, reviewer_id
