@@ -509,25 +509,22 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     return {kind: round(share, 3) for kind, share in shares.items()}
 
 
-def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
+def _describe(db: Database, rings: list[Ring], settings: SweepSettings) -> None:
     """Add statuses, brands, scores and the reviewers' rating deviation to each ring.
 
-    Both queries (run ``jobs`` at a time) are scoped to ring members, so the planner's
-    whole-graph cost estimate (over the guard at ``seed`` scale) does not apply; their
-    timeouts still do."""
+    Both queries (run ``settings.jobs`` at a time) are scoped to ring members, so the
+    planner's whole-graph cost estimate (over the guard at ``seed`` scale) does not apply;
+    they run under the sweep's batch timeout (``query_timeout_s``), not the investigator's."""
     sellers = sorted({s for ring in rings for s in ring.sellers})
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
-    with ThreadPoolExecutor(jobs) as pool:
+    batch = {"force": True, "timeout_s": settings.query_timeout_s,
+             "max_rows": settings.max_evidence_rows}  # fmt: skip
+    with ThreadPoolExecutor(settings.jobs) as pool:
         deviations = pool.submit(
-            run,
-            "reviews.rating-deviation",
-            db,
-            force=True,
-            reviewer_ids=reviewers,
-            min_reviews=1,
-            min_deviation=0.0,
-        )
-        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=sellers)
+            run, "reviews.rating-deviation", db, **batch, reviewer_ids=reviewers,
+            min_reviews=1, min_deviation=0.0,
+        )  # fmt: skip
+        accounts = pool.submit(run, "dossier.accounts", db, **batch, account_ids=sellers)
     facts = {row["account_id"]: row for row in records(accounts.result()) if row["kind"] == SELLER}
     deviation = deviations.result()
     by_reviewer = dict(zip(deviation["reviewer_id"], deviation["deviation"], strict=True))
@@ -545,7 +542,7 @@ def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]
     log.info("sweep: %s links; forming rings", f"{len(links):,}")
     rings = form_rings(db, links, settings)
     log.info("sweep: %s rings; describing them", f"{len(rings):,}")
-    _describe(db, rings, settings.jobs)
+    _describe(db, rings, settings)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))
 
@@ -555,7 +552,7 @@ def identity_clusters(db: Database, settings: SweepSettings = SweepSettings()) -
     ``max_identifier_degree`` excluded), described like rings: size, identifier kinds, brands,
     status mix. Largest first; pairs included."""
     clusters = rings_from_links(identity_links(db, settings))
-    _describe(db, clusters, settings.jobs)
+    _describe(db, clusters, settings)
     return clusters
 
 
