@@ -20,6 +20,7 @@ from pathlib import Path
 
 from bench import suite
 from bench.common import machine, table
+from graphkit.logs import configure
 
 RESULTS = Path(__file__).resolve().parent / "RESULTS.md"
 
@@ -34,6 +35,7 @@ def main() -> int:
     parser.add_argument("--only", default=",".join(suite.SECTIONS), help="comma-separated")
     parser.add_argument("--no-record", action="store_true", help="do not write RESULTS.md")
     args = parser.parse_args()
+    configure()  # graphkit's progress (the sweep's stages, loads) on stderr
     sections = [s.strip() for s in args.only.split(",") if s.strip()]
     unknown = set(sections) - set(suite.SECTIONS)
     if unknown:

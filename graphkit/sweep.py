@@ -16,7 +16,9 @@ are GDS communities of the links (:mod:`graphkit.communities`) that some evidenc
 from __future__ import annotations
 
 import json
+import logging
 import math
+import time
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from concurrent.futures import ThreadPoolExecutor
@@ -35,6 +37,8 @@ from graphkit.graphmodel import IDENTIFIERS, REVIEWER, SELLER
 from graphkit.packs import run
 from graphkit.packs.output import records
 from graphkit.packs.result import Subgraph
+
+log = logging.getLogger(__name__)
 
 
 def _setting(default: Any, help: str) -> Any:
@@ -143,8 +147,12 @@ def evidence_rows(
 
     Raises GraphkitError (never truncates) when the query returns more than
     ``settings.max_evidence_rows``."""
+    started = time.monotonic()
     rows = run(query_id, db, max_rows=settings.max_evidence_rows,
                timeout_s=settings.query_timeout_s, **params)  # fmt: skip
+    part = f" (pass {params['part'] + 1} of {params['parts']})" if "part" in params else ""
+    log.info("sweep: %s%s: %s rows in %.0f s", query_id, part, f"{len(rows):,}",
+             time.monotonic() - started)  # fmt: skip
     if rows.attrs["truncated"]:
         raise GraphkitError(
             f"{query_id} returned more than {settings.max_evidence_rows:,} rows: the sweep "
@@ -398,9 +406,10 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
     (5-star reviews after a contact) that no ring holds, strongest first, within
     ``max_ring_size``: an honest seller the community drew in does not bring its customers.
     Unscored."""
-    strong = [
-        link for link in links if link.kind != "solicited" or link.weight >= settings.min_solicited
-    ]
+    strong, weak = [], []
+    for link in links:
+        is_weak = link.kind == "solicited" and link.weight < settings.min_solicited
+        (weak if is_weak else strong).append(link)
     graph = link_graph(strong)
     groups = communities(
         db, strong, strong_identity=settings.strong_identity, max_ring_size=settings.max_ring_size
@@ -412,13 +421,15 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
         if len(ring.members) >= settings.min_members and ring_evidence(ring, settings)
     ]
     taken = {(REVIEWER, r) for ring in rings for r in ring.reviewers}
-    weak = [link for link in links if link.kind == "solicited" and link not in strong]
     full = link_graph(strong + weak)
+    solicited_by: dict[str, list[tuple[int, Link]]] = defaultdict(list)  # strongest first
+    for rank, link in enumerate(sorted(weak, key=lambda link: -link.weight)):
+        solicited_by[link.a].append((rank, link))
     for i, ring in enumerate(rings):
         if evidence_shares(ring, settings)["paid-reviews"] >= 1.0:
             payers = {link.a for link in ring.links if bought(link, settings)}
-            strongest = sorted(weak, key=lambda link: -link.weight)
-            candidates = dict.fromkeys((REVIEWER, x.b) for x in strongest if x.a in payers)
+            solicited = sorted(pair for payer in payers for pair in solicited_by[payer])
+            candidates = dict.fromkeys((REVIEWER, link.b) for _, link in solicited)
             room = max(0, settings.max_ring_size - len(ring.members))
             extra = set([account for account in candidates if account not in taken][:room])
             rings[i] = make_ring(full, ring.accounts | extra)
@@ -520,25 +531,22 @@ def identifier_support(item: dict[str, Any]) -> float:
     return 1.0
 
 
-def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
+def _describe(db: Database, rings: list[Ring], settings: SweepSettings) -> None:
     """Add statuses, brands, scores and the reviewers' rating deviation to each ring.
 
-    Both queries (run ``jobs`` at a time) are scoped to ring members, so the planner's
-    whole-graph cost estimate (over the guard at ``seed`` scale) does not apply; their
-    timeouts still do."""
+    Both queries (run ``settings.jobs`` at a time) are scoped to ring members, so the
+    planner's whole-graph cost estimate (over the guard at ``seed`` scale) does not apply;
+    they run under the sweep's batch timeout (``query_timeout_s``), not the investigator's."""
     sellers = sorted({s for ring in rings for s in ring.sellers})
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
-    with ThreadPoolExecutor(jobs) as pool:
+    batch = {"force": True, "timeout_s": settings.query_timeout_s,
+             "max_rows": settings.max_evidence_rows}  # fmt: skip
+    with ThreadPoolExecutor(settings.jobs) as pool:
         deviations = pool.submit(
-            run,
-            "reviews.rating-deviation",
-            db,
-            force=True,
-            reviewer_ids=reviewers,
-            min_reviews=1,
-            min_deviation=0.0,
-        )
-        accounts = pool.submit(run, "dossier.accounts", db, force=True, account_ids=sellers)
+            run, "reviews.rating-deviation", db, **batch, reviewer_ids=reviewers,
+            min_reviews=1, min_deviation=0.0,
+        )  # fmt: skip
+        accounts = pool.submit(run, "dossier.accounts", db, **batch, account_ids=sellers)
     facts = {row["account_id"]: row for row in records(accounts.result()) if row["kind"] == SELLER}
     deviation = deviations.result()
     by_reviewer = dict(zip(deviation["reviewer_id"], deviation["deviation"], strict=True))
@@ -552,8 +560,11 @@ def _describe(db: Database, rings: list[Ring], jobs: int) -> None:
 
 def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]:
     """Rings in the whole graph, best first; only those scoring at least ``min_ring_score``."""
-    rings = form_rings(db, collect_links(db, settings), settings)
-    _describe(db, rings, settings.jobs)
+    links = collect_links(db, settings)
+    log.info("sweep: %s links; forming rings", f"{len(links):,}")
+    rings = form_rings(db, links, settings)
+    log.info("sweep: %s rings; describing them", f"{len(rings):,}")
+    _describe(db, rings, settings)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]
     return sorted(kept, key=lambda ring: (-ring.score, -len(ring.members), ring.id))
 
@@ -563,7 +574,7 @@ def identity_clusters(db: Database, settings: SweepSettings = SweepSettings()) -
     ``max_identifier_degree`` excluded), described like rings: size, identifier kinds, brands,
     status mix. Largest first; pairs included."""
     clusters = rings_from_links(identity_links(db, settings))
-    _describe(db, clusters, settings.jobs)
+    _describe(db, clusters, settings)
     return clusters
 
 

@@ -30,8 +30,19 @@
 // references: []
 // ---
 WITH $window_hours * 3600 AS slot_seconds
+// One listing at a time, in product order: only one listing's slots are held, and rows
+// stream out as they are found (no sort over every window: at 10 M reviews the windows
+// with their reviewer lists outgrew the transaction memory).
 MATCH (p:Product)
-// One listing at a time: only its slots are held, never every review's at once.
+WHERE p.product_id IS NOT NULL
+WITH p, slot_seconds
+ORDER BY p.product_id
+CALL (p) {
+  MATCH (p)<-[q:REVIEWED]-()
+  RETURN count(q) AS n_reviews, min(q.ts) AS first_review, max(q.ts) AS last_review
+}
+WITH p, slot_seconds, n_reviews, first_review, last_review
+WHERE n_reviews >= $min_reviews
 CALL (p, slot_seconds) {
   MATCH (p)<-[rv:REVIEWED]-(r:Reviewer)
   WITH rv.ts.epochSeconds / slot_seconds AS slot,
@@ -47,10 +58,6 @@ CALL (p, slot_seconds) {
   WHERE $min_reviews <= size(reviewers) <= $max_window_reviewers
   RETURN slot, burst_start, reviewers, ratings
 }
-CALL (p) {
-  MATCH (p)<-[q:REVIEWED]-()
-  RETURN count(q) AS n_reviews, min(q.ts) AS first_review, max(q.ts) AS last_review
-}
 WITH p, slot, reviewers, ratings, burst_start, n_reviews, 2 * slot_seconds AS window,
      coalesce(p.listed_at, first_review) AS listed, last_review
 WITH p, slot, reviewers, ratings, burst_start, n_reviews, listed,
@@ -62,4 +69,3 @@ RETURN p.product_id AS product_id, s.seller_id AS seller_id, slot, size(reviewer
        size([x IN ratings WHERE x = 5]) AS n_five_star, size(ratings) AS n_ratings,
        duration.inDays(listed, burst_start).days AS days_after_listing,
        toString(burst_start) AS burst_start, apoc.coll.sort(reviewers) AS reviewers
-ORDER BY product_id, slot
