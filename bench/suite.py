@@ -236,7 +236,7 @@ def sweep_section(ctx: Context) -> list[Row]:
         with timer() as took:
             rings = sweep(db)
         ctx.facts["rings"] = len(rings)
-        quality = _quality_rows(db, rings, ctx.data, f"{ctx.scale} seed {ctx.seed}")
+        quality = _quality_rows(db, rings, ctx.data, f"{ctx.scale} scale, seed {ctx.seed}")
         print(table(quality), flush=True)
         sellers = [r["id"] for r in db.read("MATCH (s:Seller) RETURN s.seller_id AS id")]
         picked = random.Random(ctx.seed).sample(sellers, min(DOSSIERS, len(sellers)))
@@ -292,7 +292,7 @@ def quality_small(ctx: Context) -> list[Row]:
     with fresh_database() as db:
         ensure_marketplace(db, data, scale="small", seed=ctx.seed, echo=lambda *_: None,
                            register=False)  # fmt: skip
-        return _quality_rows(db, sweep(db), data, f"small seed {ctx.seed}")
+        return _quality_rows(db, sweep(db), data, f"small scale, seed {ctx.seed}")
 
 
 def viz(ctx: Context) -> list[Row]:
