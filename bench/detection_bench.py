@@ -16,7 +16,8 @@ generator's truth:
 
 Prints one table: per seed and method, precision and recall for sellers and for other
 accounts, benign look-alikes flagged, rings holding two planted rings, the largest ring.
-Uses the managed Neo4j of the environment (GRAPHKIT_HOME ...): its data is wiped.
+Uses the managed Neo4j of the environment (GRAPHKIT_HOME ...; start it first with
+`graphkit neo4j start`): its data is wiped.
 """
 
 from __future__ import annotations
@@ -36,42 +37,22 @@ GRAPHKIT = [sys.executable, "-m", "graphkit"]
 BASELINE_MIN_MEMBERS = 3  # a pair sharing one identifier is as often a couple as a ring
 
 
+def graphkit(*args: str) -> None:
+    """Run a graphkit command; stop the bench with its own error message when it fails."""
+    done = subprocess.run([*GRAPHKIT, *args], capture_output=True, text=True)
+    if done.returncode:
+        sys.exit(f"graphkit {' '.join(args)} failed (exit {done.returncode}):\n{done.stderr}")
+
+
 def load(data: Path, scale: str, seed: int, register: bool) -> None:
     if not (data / "truth" / "ground_truth.json").is_file():
-        subprocess.run(
-            [*GRAPHKIT, "synth", "--scale", scale, "--seed", str(seed), "--out", str(data)],
-            check=True,
-            capture_output=True,
-        )
-    subprocess.run([*GRAPHKIT, "neo4j", "reset", "--yes"], check=True, capture_output=True)
-    subprocess.run(
-        [
-            *GRAPHKIT,
-            "load",
-            "--feeds-dir",
-            str(data / "feeds"),
-            "--demo-key",
-            "--bulk",
-            "--quarantine-dir",
-            str(data / "quarantine"),
-            "--max-bad-ratio",  # the generator plants ~1% dirty rows on purpose
-            "0.05",
-        ],
-        check=True,
-        capture_output=True,
-    )
+        graphkit("synth", "--scale", scale, "--seed", str(seed), "--out", str(data))
+    graphkit("neo4j", "reset", "--yes")
+    graphkit("load", "--feeds-dir", str(data / "feeds"), "--demo-key", "--bulk",
+             "--quarantine-dir", str(data / "quarantine"),
+             "--max-bad-ratio", "0.05")  # fmt: skip  # the generator plants ~1% dirty rows
     if register:
-        subprocess.run(
-            [
-                *GRAPHKIT,
-                "benign",
-                "apply",
-                str(data / "truth" / "benign_register.yaml"),
-                "--demo-key",
-            ],
-            check=True,
-            capture_output=True,
-        )
+        graphkit("benign", "apply", str(data / "truth" / "benign_register.yaml"), "--demo-key")
 
 
 def baseline(db: Database, truth: Truth, settings: SweepSettings) -> Report:
