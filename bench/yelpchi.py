@@ -53,6 +53,11 @@ HALVES = {0: "tuning half", 1: "held-out half"}
 
 def read_metadata(path: Path = DATA) -> pd.DataFrame:
     """The reviews, one row each; a line that does not parse names its line number."""
+    if not Path(path).is_file():
+        raise FileNotFoundError(
+            f"YelpChi not found at {path}: put the repository beside shared/ (as CI lays it "
+            "out) or set GRAPHKIT_YELPCHI to the metadata.gz file"
+        )
     frame = pd.read_csv(path, sep=r"\s+", header=None, names=COLUMNS, dtype=str)
     bad = frame[frame.isna().any(axis=1)]
     if len(bad):
