@@ -77,8 +77,9 @@ class SweepSettings:
     )
     min_burst_share: float = _setting(
         0.2,
-        "A review burst counts when it is this share of the listing's reviews (not a "
-        "deal-day crowd at a bestseller).",
+        "A listing's review bursts count when together they hold this share of its reviews "
+        "(not a deal-day crowd at a bestseller; a pool working one listing in five campaigns "
+        "makes five bursts of a fifth each).",
     )
     launch_days: int = _setting(
         7, "Bursts within this many days of the listing are launch crowds, not evidence."
@@ -346,10 +347,11 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
     """Each reviewer of a listing's surprising bursts, tied to its seller. A burst is a window
-    unlikely at the listing's own pace (Poisson surprise against ``expected``), a large share
-    of the listing's reviews (a deal-day crowd at a bestseller is not) and not the launch
-    crowd of its first days; overlapping windows of one listing (``slot``) give way to the
-    fullest. The listing's bursts count when they are nearly all 5-star, counted over all of
+    unlikely at the listing's own pace (Poisson surprise against ``expected``) and not the
+    launch crowd of its first days; overlapping windows of one listing (``slot``) give way to
+    the fullest. The listing's bursts count when together they are a large share of its
+    reviews (a deal-day crowd at a bestseller is not; the campaigns of a pool working one
+    listing are, though each is a small share) and nearly all 5-star, counted over all of
     them (one 4-star review does not undo a small burst). Each burst's facts say how many
     windows were tested (``windows_tested``: every row), the background against which one
     burst alone may be a ring (:func:`evidence_shares`).
@@ -372,16 +374,18 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
             surprise = poisson_surprise(row["n_reviewers"], row["expected"])
             if (
                 surprise < settings.min_surprise
-                or row["n_reviewers"] < settings.min_burst_share * row["n_reviews"]
                 or row["days_after_listing"] < settings.launch_days
                 or {row["slot"], row["slot"] + 1} & slots
             ):
                 continue
             slots |= {row["slot"], row["slot"] + 1}
             bursts.append((row, surprise))
+        in_bursts = sum(row["n_reviewers"] for row, _ in bursts)
         five_star = sum(row["n_five_star"] for row, _ in bursts)
-        if not bursts or five_star < settings.min_five_star_share * sum(
-            row["n_ratings"] for row, _ in bursts
+        if (
+            not bursts
+            or in_bursts < settings.min_burst_share * bursts[0][0]["n_reviews"]
+            or five_star < settings.min_five_star_share * sum(row["n_ratings"] for row, _ in bursts)
         ):
             continue
         for row, surprise in bursts:

@@ -95,6 +95,15 @@ def test_a_listings_bursts_are_judged_together_and_overlapping_windows_once() ->
     assert burst_links([window(10, "abcdef", 3)], SETTINGS) == []
 
 
+def test_a_pool_working_one_listing_in_many_campaigns_is_seen_in_its_bursts_together() -> None:
+    """Five campaigns of six on one listing that has 31 reviews: each burst is under 20% of
+    them, together they are nearly all; five deal-day crowds of six at a bestseller are not."""
+    campaigns = [window(10 * k, f"abcde{k}", 6, n_reviews=31) for k in range(1, 6)]
+    assert len({link.b for link in burst_links(campaigns, SETTINGS)}) == 10
+    crowds = [{**row, "n_reviews": 400} for row in campaigns]
+    assert burst_links(crowds, SETTINGS) == []
+
+
 def test_a_household_around_one_seller_is_no_identity_ring_two_sellers_are() -> None:
     """One seller and three buyers on a home IP, two of them on one device, two on one card:
     a family. The same identifiers held by two sellers and two buyers: an operator's."""
