@@ -32,7 +32,6 @@ from bench.common import (
     fresh_database,
     naive_merge,
     run_measured,
-    table,
     timer,
 )
 from graphkit import ingest, packs
@@ -237,7 +236,6 @@ def sweep_section(ctx: Context) -> list[Row]:
             rings = sweep(db)
         ctx.facts["rings"] = len(rings)
         quality = _quality_rows(db, rings, ctx.data, f"{ctx.scale} scale, seed {ctx.seed}")
-        print(table(quality), flush=True)
         sellers = [r["id"] for r in db.read("MATCH (s:Seller) RETURN s.seller_id AS id")]
         picked = random.Random(ctx.seed).sample(sellers, min(DOSSIERS, len(sellers)))
         latencies, timed_out = [], 0

@@ -536,17 +536,18 @@ def _describe(db: Database, rings: list[Ring], settings: SweepSettings) -> None:
 
     Both queries (run ``settings.jobs`` at a time) are scoped to ring members, so the
     planner's whole-graph cost estimate (over the guard at ``seed`` scale) does not apply;
-    they run under the sweep's batch timeout (``query_timeout_s``), not the investigator's."""
+    they run as evidence queries (:func:`evidence_rows`: the sweep's batch timeout and row
+    guard, not the investigator's)."""
     sellers = sorted({s for ring in rings for s in ring.sellers})
     reviewers = sorted({r for ring in rings for r in ring.reviewers})
-    batch = {"force": True, "timeout_s": settings.query_timeout_s,
-             "max_rows": settings.max_evidence_rows}  # fmt: skip
     with ThreadPoolExecutor(settings.jobs) as pool:
         deviations = pool.submit(
-            run, "reviews.rating-deviation", db, **batch, reviewer_ids=reviewers,
-            min_reviews=1, min_deviation=0.0,
+            evidence_rows, db, settings, "reviews.rating-deviation", force=True,
+            reviewer_ids=reviewers, min_reviews=1, min_deviation=0.0,
         )  # fmt: skip
-        accounts = pool.submit(run, "dossier.accounts", db, **batch, account_ids=sellers)
+        accounts = pool.submit(
+            evidence_rows, db, settings, "dossier.accounts", force=True, account_ids=sellers
+        )
     facts = {row["account_id"]: row for row in records(accounts.result()) if row["kind"] == SELLER}
     deviation = deviations.result()
     by_reviewer = dict(zip(deviation["reviewer_id"], deviation["deviation"], strict=True))
