@@ -37,6 +37,7 @@ SCORE_WEIGHTS = {
     "lockstep": 1.0,  # reviewers of the ring reviewing in lockstep
     "solicitation": 1.0,  # reviewers messaged or refunded, then reviewing
     "self_review": 1.0,  # reviewers sharing an identifier with the seller they review
+    "bursts": 1.0,  # reviewers in surprising 5-star bursts on the ring's listings
     "closed_ratio": 0.5,  # share of the ring's sellers already closed or suspended
 }
 
@@ -190,8 +191,8 @@ def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
     ``rarity`` = summed FRAUDAR weight of identity and self-review links / 2 (two rare shared
     identifiers saturate it), ``identifier_kinds`` = distinct kinds / 6, ``linked_sellers`` =
     (sellers - 1) / 4, ``brands`` = summed brand-link weight / sellers,
-    ``lockstep``/``solicitation``/``self_review`` = share of the ring's reviewers with such a
-    link, ``closed_ratio`` = closed or suspended sellers / sellers. Capped at 1 each.
+    ``lockstep``/``solicitation``/``self_review``/``bursts`` = share of the ring's reviewers
+    with such a link, ``closed_ratio`` = closed or suspended sellers / sellers. Capped at 1 each.
 
     >>> ring = rings_from_links([Link("S1", "S2", "identity", 0.51, ({"kind": "ip"},))])[0]
     >>> score_ring(ring, {"S1": "active", "S2": "closed"}).score
@@ -219,6 +220,7 @@ def score_ring(ring: Ring, statuses: Mapping[str, str | None]) -> Ring:
         "lockstep": reviewer_share("lockstep"),
         "solicitation": reviewer_share("solicited"),
         "self_review": reviewer_share("self-review"),
+        "bursts": reviewer_share("burst"),
         "closed_ratio": sum(s in CLOSED_STATUSES for s in seller_status) / n_sellers,
     }
     ring.breakdown = {

@@ -85,6 +85,12 @@ class SweepSettings:
         7, "Bursts within this many days of the listing are launch crowds, not evidence."
     )
     min_bursts: int = _setting(2, "Surprising 5-star bursts on a ring's listings for a pool.")
+    min_burst_recurrence: float = _setting(
+        0.2,
+        "Of the reviewers in a ring's several bursts, this share must come back for another: "
+        "a paid crew returns campaign after campaign, sale-day crowds are new shoppers each "
+        "time.",
+    )
     min_solicited: float = _setting(
         0.15,
         "Solicitation links weaker than this (unusual x followed) form no community; they "
@@ -476,7 +482,9 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
     - ``brands``: ``min_brand_sellers`` sellers joined by significant brand links;
     - ``bursts``: ``min_bursts`` surprising 5-star bursts on the ring's listings, or one
       that is surprising even after counting every window tested (Bonferroni: its surprise
-      less log10(windows tested) is at least ``min_surprise``).
+      less log10(windows tested) is at least ``min_surprise``); none where the ring holds
+      several bursts but under ``min_burst_recurrence`` of their reviewers are in two of them
+      (:func:`burst_recurrence`): a crew would have come back.
     """
     identity = [link for link in ring.links if link.kind in ("identity", "self-review")]
     holders = {end for link in identity for end in link.ends}
@@ -500,6 +508,7 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         for item in link.evidence
     }
     alone = any(corrected >= settings.min_surprise for corrected in bursts.values())
+    crowds = len(bursts) > 1 and burst_recurrence(ring) < settings.min_burst_recurrence
     shares = {
         "identity": (
             sum(rare.values()) / (settings.min_identity_support * (len(holders) - 1))
@@ -509,9 +518,29 @@ def evidence_shares(ring: Ring, settings: SweepSettings) -> dict[str, float]:
         "paid-reviews": len(paid) / settings.min_paid_reviewers,
         "lockstep": len(lockstep) / settings.min_lockstep_reviewers,
         "brands": len(brands) / settings.min_brand_sellers,
-        "bursts": max(len(bursts) / settings.min_bursts, float(alone)),
+        "bursts": 0.0 if crowds else max(len(bursts) / settings.min_bursts, float(alone)),
     }
     return {kind: round(share, 3) for kind, share in shares.items()}
+
+
+def burst_recurrence(ring: Ring) -> float:
+    """The share of the reviewers in a ring's bursts who are in two or more of them.
+
+    >>> def burst(reviewer, day):
+    ...     return Link("s", reviewer, "burst", 1.0, ({"product_id": "p", "burst_start": day},))
+    >>> links = [burst("a", 1), burst("b", 1), burst("a", 9), burst("c", 9)]
+    >>> accounts = {("seller", "s")} | {("reviewer", r) for r in "abc"}
+    >>> burst_recurrence(make_ring(link_graph(links), accounts))
+    0.3333
+    """
+    bursts_of: dict[str, set[tuple[str, str]]] = defaultdict(set)
+    for link in ring.links:
+        if link.kind == "burst":
+            for item in link.evidence:
+                bursts_of[link.b].add((item["product_id"], item["burst_start"]))
+    if not bursts_of:
+        return 0.0
+    return round(sum(len(b) > 1 for b in bursts_of.values()) / len(bursts_of), 4)
 
 
 def identifier_support(item: dict[str, Any]) -> float:

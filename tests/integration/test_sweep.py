@@ -41,7 +41,7 @@ def test_sweep_finds_the_ring_and_spares_the_household(
     assert paid.evidence[0]["refund_after_review"] and paid.evidence[0]["refund_share"] == 1.0
     assert set(ring.breakdown) == {
         "rarity", "identifier_kinds", "linked_sellers", "brands", "lockstep", "solicitation",
-        "self_review", "closed_ratio",
+        "self_review", "bursts", "closed_ratio",
     }  # fmt: skip
     evidence = next(link for link in ring.links if link.kind == "identity").evidence
     assert {"kind", "identifier", "degree", "weight", "first_seen", "last_seen"} <= set(evidence[0])
