@@ -213,6 +213,7 @@ STREETS = (
     "Green",
 )
 SUFFIXES = (("Street", "St"), ("Road", "Rd"), ("Avenue", "Ave"), ("Lane", "Ln"))
+DE_SUFFIXES = ("Strasse", "Weg", "Allee", "Ring")  # one per SUFFIXES entry: DE numbers stay unique
 TOWNS = {
     "GB": (
         ("London", "SW1A 1AA"),
@@ -368,13 +369,14 @@ def phone(n: np.ndarray, country: np.ndarray) -> pa.Array:
 def address(n: np.ndarray, country: np.ndarray) -> pa.Array:
     num = number(1 + n % 250)
     street = pick(STREETS, (n // 250) % len(STREETS))
-    suffix = pick([long for long, _ in SUFFIXES], (n // 5000) % len(SUFFIXES))
+    kind = (n // 5000) % len(SUFFIXES)
+    suffix, de_suffix = pick([long for long, _ in SUFFIXES], kind), pick(DE_SUFFIXES, kind)
     towns = [town for c in COUNTRIES for town in TOWNS[c]]
     which = country * len(TOWNS["GB"]) + (n // 20000) % len(TOWNS["GB"])
     town, code = pick([t for t, _ in towns], which), pick([c for _, c in towns], which)
     unit = n // 120000
     line = pc.if_else(unit > 0, join("Flat ", number(unit), ", "), "")
-    german = join(line, street, " Strasse ", num, ", ", code, " ", town, ", DE")
+    german = join(line, street, " ", de_suffix, " ", num, ", ", code, " ", town, ", DE")
     other = join(line, num, " ", street, " ", suffix, ", ", town, " ", code, ", ")
     return pc.if_else(
         country == COUNTRIES.index("DE"), german, join(other, pick(COUNTRIES, country))
