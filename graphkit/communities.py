@@ -10,9 +10,16 @@ popular brand, a crowd of deal hunters is enough to join two rings). Instead:
    node; weighted Leiden (GDS, open edition) runs over the whole evidence graph (identity,
    brand, solicitation, lockstep links, each weighted by how unusual it is). Leiden is in
    the open GDS 2.13 edition, so no fallback to Louvain is needed.
-3. **A bound on growth.** Leiden reports every level of its hierarchy; an account's ring is
+3. **A resolution that does not shrink with the graph.** Modularity merges two communities
+   when the links between them outweigh what their strengths predict, ``gamma K_A K_B / 2m``
+   (``2m``: twice the graph's total link weight). In a marketplace a hundred times bigger
+   that bar is a hundred times lower, so one chance link (a paid reviewer of one pool in a
+   burst of another's listing) joins two rings: modularity's resolution limit. ``gamma`` is
+   therefore ``density x 2m``: two communities merge only when their links weigh more than
+   ``density x K_A x K_B``, at any size of graph.
+4. **A bound on growth.** Leiden reports every level of its hierarchy; an account's ring is
    the coarsest level whose community holds at most ``max_ring_size`` accounts.
-4. **Attachment.** In a ring with sellers, a reviewer stays only if a link ties it to one of
+5. **Attachment.** In a ring with sellers, a reviewer stays only if a link ties it to one of
    the ring's sellers, directly or through reviewers that are tied (lockstep with a solicited
    reviewer); review-only rings (no sellers) stay as they are.
 
@@ -51,7 +58,7 @@ def communities(
     *,
     strong_identity: float,
     max_ring_size: int,
-    gamma: float = 1.0,
+    density: float,
     seed: int = 42,
 ) -> list[list[Account]]:
     """Groups of accounts: strong identity components kept whole, split and joined by weighted
@@ -79,6 +86,7 @@ def communities(
         return [g for g in groups if len(g) > 1]
     name = f"graphkit-rings-{uuid.uuid4().hex[:12]}"
     edges = [[a, b, d["weight"], 0.0] for a, b, d in contracted.edges(data=True)]
+    gamma = density * 2 * contracted.size(weight="weight")
     try:
         db.read(_cypher("project"), {"graph": name, "edges": edges})
         rows = db.read(

@@ -111,6 +111,12 @@ class SweepSettings:
     min_lockstep_reviewers: int = _setting(3, "Reviewers in significant lockstep for a pool.")
     min_brand_sellers: int = _setting(3, "Sellers joined by significant brand links.")
     max_ring_size: int = _setting(60, "Communities are split until no ring is larger.")
+    community_density: float = _setting(
+        0.001,
+        "Two communities merge only when the links between them weigh more than this x the "
+        "product of their strengths (30 and 30: a link of weight 0.9), whatever the graph's "
+        "size (Leiden's gamma scaled to its total weight: modularity's resolution limit).",
+    )
     min_members: int = _setting(
         3,
         "Accounts a ring needs: a pair sharing a device or a card, or even both, is as often "
@@ -418,7 +424,11 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
         (weak if is_weak else strong).append(link)
     graph = link_graph(strong)
     groups = communities(
-        db, strong, strong_identity=settings.strong_identity, max_ring_size=settings.max_ring_size
+        db,
+        strong,
+        strong_identity=settings.strong_identity,
+        max_ring_size=settings.max_ring_size,
+        density=settings.community_density,
     )
     rings = [make_ring(graph, attached(graph, group)) for group in groups]
     rings = [

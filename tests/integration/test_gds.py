@@ -4,8 +4,11 @@ from __future__ import annotations
 
 import pytest
 
+from graphkit.analysis import Account, Link
+from graphkit.communities import communities
 from graphkit.db import Database
 from graphkit.server import ManagedServer, server_shipped
+from graphkit.sweep import SweepSettings
 
 pytestmark = pytest.mark.integration
 
@@ -71,3 +74,29 @@ def test_wcc_and_louvain_find_the_expected_communities(db: Database) -> None:
         frozenset({4, 5, 6}),
         frozenset({7, 8}),
     }
+
+
+def test_rings_joined_by_one_chance_link_stay_apart_in_a_big_graph(db: Database) -> None:
+    """Two review rings (8 reviewers in lockstep each) that one chance link joins, among 3,000
+    honest triangles: plain modularity (gamma 1) merges them, since the links expected between
+    two communities shrink as the graph grows (its resolution limit); graphkit's resolution,
+    scaled to the graph's total weight, keeps them apart, as in a small graph."""
+
+    def clique(prefix: str, size: int) -> list[Link]:
+        names = [f"{prefix}{i}" for i in range(size)]
+        return [Link(a, b, "lockstep", 1.0) for i, a in enumerate(names) for b in names[i + 1 :]]
+
+    rings = clique("a", 8) + clique("b", 8)
+    chance = [Link("a0", "b0", "lockstep", 1.0)]
+    background = [link for t in range(3000) for link in clique(f"t{t}-", 3)]
+    ring_a = {("reviewer", f"a{i}") for i in range(8)}
+
+    def ring_of_a0(density: float, links: list[Link]) -> set[Account]:
+        groups = communities(db, links, strong_identity=0.45, max_ring_size=60, density=density)
+        return next(set(group) for group in groups if ("reviewer", "a0") in group)
+
+    total = sum(link.weight for link in rings + chance + background)
+    assert ring_of_a0(1 / (2 * total), rings + chance + background) > ring_a  # gamma 1: merged
+    density = SweepSettings().community_density
+    assert ring_of_a0(density, rings + chance + background) == ring_a
+    assert ring_of_a0(density, rings + chance) == ring_a  # as in the small graph alone
