@@ -81,6 +81,11 @@ class SweepSettings:
         "(not a deal-day crowd at a bestseller; a pool working one listing in five campaigns "
         "makes five bursts of a fifth each).",
     )
+    min_praise: int = _setting(
+        4,
+        "A listing's bursts tie to its seller only the reviewers who rated it this or more: "
+        "a shopper who panned it in the middle of a campaign is not one of the crew.",
+    )
     launch_days: int = _setting(
         7, "Bursts within this many days of the listing are launch crowds, not evidence."
     )
@@ -314,6 +319,7 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
             settings,
             "reviews.review-burst",
             window_hours=settings.lockstep_window_hours,
+            min_praise=settings.min_praise,
         )
     links = [
         Link(
@@ -358,21 +364,23 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
 
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
-    """Each reviewer of a listing's surprising bursts, tied to its seller. A burst is a window
-    unlikely at the listing's own pace (Poisson surprise against ``expected``) and not the
-    launch crowd of its first days; overlapping windows of one listing (``slot``) give way to
-    the fullest. The listing's bursts count when together they are a large share of its
-    reviews (a deal-day crowd at a bestseller is not; the campaigns of a pool working one
-    listing are, though each is a small share) and nearly all 5-star, counted over all of
+    """Each reviewer who praised a listing in its surprising bursts (``praising``: rated it
+    ``min_praise`` or more), tied to its seller. A burst is a window unlikely at the
+    listing's own pace (Poisson surprise against ``expected``) and not the launch crowd of
+    its first days; overlapping windows of one listing (``slot``) give way to the fullest.
+    The listing's bursts count when together they are a large share of its reviews (a
+    deal-day crowd at a bestseller is not; the campaigns of a pool working one listing are,
+    though each is a small share) and nearly all 5-star, counted over all of
     them (one 4-star review does not undo a small burst). Each burst's facts say how many
     windows were tested (``windows_tested``: every row), the background against which one
     burst alone may be a ring (:func:`evidence_shares`).
 
     >>> row = {"product_id": "p", "seller_id": "s", "slot": 7, "n_reviewers": 5,
-    ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 5, "n_ratings": 5,
-    ...        "days_after_listing": 30, "burst_start": "2024-01-01", "reviewers": list("abcde")}
-    >>> [(link.a, link.b) for link in burst_links([row], SweepSettings())][:2]
-    [('s', 'a'), ('s', 'b')]
+    ...        "n_reviews": 6, "expected": 0.1, "n_five_star": 4, "n_ratings": 5,
+    ...        "days_after_listing": 30, "burst_start": "2024-01-01", "reviewers": list("abcde"),
+    ...        "praising": list("abcd")}
+    >>> [link.b for link in burst_links([row], SweepSettings())]
+    ['a', 'b', 'c', 'd']
     """
     rows = list(rows)
     by_product: dict[str, list[dict[str, Any]]] = defaultdict(list)
@@ -401,12 +409,13 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
         ):
             continue
         for row, surprise in bursts:
-            facts = {k: v for k, v in row.items() if k not in ("seller_id", "reviewers", "slot")}
+            left_out = ("seller_id", "reviewers", "praising", "slot")
+            facts = {k: v for k, v in row.items() if k not in left_out}
             facts["surprise"] = round(surprise, 2)
             facts["windows_tested"] = len(rows)
             weight = round(min(1.0, surprise / (2 * settings.min_surprise)), 4)
             seller = row["seller_id"]
-            links += [Link(seller, r, "burst", weight, (facts,)) for r in row["reviewers"]]
+            links += [Link(seller, r, "burst", weight, (facts,)) for r in row["praising"]]
     return links
 
 

@@ -78,7 +78,8 @@ def window(slot: int, reviewers: str, five_star: int, **facts: object) -> dict[s
     row = {"product_id": "p", "seller_id": "s", "slot": slot, "n_reviewers": len(reviewers),
            "n_reviews": 12, "expected": 0.2, "n_five_star": five_star,
            "n_ratings": len(reviewers), "days_after_listing": 40,
-           "burst_start": f"slot {slot}", "reviewers": list(reviewers)}  # fmt: skip
+           "burst_start": f"slot {slot}", "reviewers": list(reviewers),
+           "praising": list(reviewers)}  # fmt: skip
     return {**row, **facts}
 
 
@@ -93,6 +94,13 @@ def test_a_listings_bursts_are_judged_together_and_overlapping_windows_once() ->
     assert burst_links([window(10, "abcdef", 6, n_reviews=400)], SETTINGS) == []
     # Mixed ratings are not a pool's.
     assert burst_links([window(10, "abcdef", 3)], SETTINGS) == []
+
+
+def test_a_burst_ties_only_the_reviewers_who_praised_the_listing() -> None:
+    """A shopper who gave 1 star in the middle of a crew's campaign (another ring's paid
+    reviewer, or a customer) is in the window but not one of the crew."""
+    rows = [window(10, "abcdefghij", 9, praising=list("abcdefghi")), window(20, "klmno", 5)]
+    assert sorted(link.b for link in burst_links(rows, SETTINGS)) == list("abcdefghiklmno")
 
 
 def test_a_pool_working_one_listing_in_many_campaigns_is_seen_in_its_bursts_together() -> None:

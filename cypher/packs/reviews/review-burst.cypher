@@ -12,8 +12,10 @@
 //   pool working a listing arrives as bursts of 5-star reviews weeks after the listing that
 //   make up most of its reviews; launch crowds come in the first days
 //   (`days_after_listing` small) with mixed ratings, and deal-day crowds on popular
-//   listings are a small share of their reviews and mixed in rating. The ring sweep ties the
-//   reviewers of a listing's surprising 5-star bursts to the listing's seller.
+//   listings are a small share of their reviews and mixed in rating. `praising` are the
+//   window's reviewers who rated the listing `min_praise` or more: the ring sweep ties them,
+//   in a listing's surprising 5-star bursts, to the listing's seller (a shopper who panned
+//   the listing in the middle of a campaign is not one of the crew).
 //   Windows with more than `max_window_reviewers` reviewers are skipped (cost guard).
 //   Example: graphkit query run reviews.review-burst --param min_reviews=8
 // category: reviews
@@ -23,6 +25,7 @@
 //   min_reviews: {type: int, default: 4, min: 2, max: 100000, description: reviewers in one window}
 //   window_hours: {type: int, default: 72, min: 1, max: 720, description: length of a slot (a window is two)}
 //   max_window_reviewers: {type: int, default: 300, min: 2, max: 100000, description: skip windows with more reviewers}
+//   min_praise: {type: int, default: 4, min: 1, max: 5, description: rating that makes a reviewer one of `praising`}
 // output: table
 // timeout_s: 120
 // max_rows: 1000000
@@ -46,21 +49,23 @@ WHERE n_reviews >= $min_reviews
 CALL (p, slot_seconds) {
   MATCH (p)<-[rv:REVIEWED]-(r:Reviewer)
   WITH rv.ts.epochSeconds / slot_seconds AS slot,
-       collect(r.reviewer_id) AS ids, collect(rv.rating) AS ratings, min(rv.ts) AS start
+       collect(r.reviewer_id) AS ids, collect(rv.rating) AS ratings, min(rv.ts) AS start,
+       collect(CASE WHEN rv.rating >= $min_praise THEN r.reviewer_id END) AS praising
   ORDER BY slot
-  WITH collect({slot: slot, ids: ids, ratings: ratings, start: start}) AS slots
+  WITH collect({slot: slot, ids: ids, ratings: ratings, start: start, praising: praising}) AS slots
   UNWIND range(0, size(slots) - 1) AS k
   WITH slots[k] AS here,
        CASE WHEN slots[k + 1].slot = slots[k].slot + 1 THEN slots[k + 1] END AS next
   WITH here.slot AS slot, here.start AS burst_start,
        apoc.coll.toSet(here.ids + coalesce(next.ids, [])) AS reviewers,
-       here.ratings + coalesce(next.ratings, []) AS ratings
+       here.ratings + coalesce(next.ratings, []) AS ratings,
+       apoc.coll.toSet(here.praising + coalesce(next.praising, [])) AS praising
   WHERE $min_reviews <= size(reviewers) <= $max_window_reviewers
-  RETURN slot, burst_start, reviewers, ratings
+  RETURN slot, burst_start, reviewers, ratings, praising
 }
-WITH p, slot, reviewers, ratings, burst_start, n_reviews, 2 * slot_seconds AS window,
+WITH p, slot, reviewers, ratings, praising, burst_start, n_reviews, 2 * slot_seconds AS window,
      coalesce(p.listed_at, first_review) AS listed, last_review
-WITH p, slot, reviewers, ratings, burst_start, n_reviews, listed,
+WITH p, slot, reviewers, ratings, praising, burst_start, n_reviews, listed,
      n_reviews * toFloat(window)
        / (duration.inSeconds(listed, last_review).seconds + window) AS expected
 OPTIONAL MATCH (s:Seller)-[link1:LISTS WHERE link1.valid_to IS NULL]->(p)
@@ -68,4 +73,5 @@ RETURN p.product_id AS product_id, s.seller_id AS seller_id, slot, size(reviewer
        n_reviews, round(expected, 4) AS expected,
        size([x IN ratings WHERE x = 5]) AS n_five_star, size(ratings) AS n_ratings,
        duration.inDays(listed, burst_start).days AS days_after_listing,
-       toString(burst_start) AS burst_start, apoc.coll.sort(reviewers) AS reviewers
+       toString(burst_start) AS burst_start, apoc.coll.sort(reviewers) AS reviewers,
+       apoc.coll.sort(praising) AS praising
