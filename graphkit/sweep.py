@@ -20,13 +20,14 @@ import logging
 import math
 import time
 from collections import Counter, defaultdict
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from statistics import mean
 from typing import Any
 
+import networkx as nx
 import pandas as pd
 
 from graphkit.analysis import Link, Ring, link_graph, make_ring, rings_from_links, score_ring
@@ -263,9 +264,12 @@ def bought(link: Link, settings: SweepSettings) -> bool:
     return paid_for(facts) and facts.get("paid_surprise", 0.0) >= settings.min_surprise
 
 
-def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> list[Link]:
+def collect_links(
+    db: Database, settings: SweepSettings = SweepSettings()
+) -> tuple[list[Link], Counter[str]]:
     """Every pairwise link the packs find, each weighted by how unusual it is against its
-    background, with its evidence and the numbers behind the weight. The queries are
+    background, with its evidence and the numbers behind the weight; and per seller, the
+    windows its listings' bursts were looked for in (:func:`without_chance_bursts`). The queries are
     independent and run ``settings.jobs`` at a time, the longest (lockstep, in one pass per
     ``lockstep_reviews_per_pass`` reviews) first."""
     # Registered details (addresses, phones) of current links are held by both now: only
@@ -359,8 +363,9 @@ def collect_links(db: Database, settings: SweepSettings = SweepSettings()) -> li
         for seller in row["sellers"]:
             for reviewer in (row["reviewer_a"], row["reviewer_b"]):
                 links.append(Link(seller, reviewer, "lockstep-seller", weight / 2, (facts,)))
-    links += burst_links(records(bursts.result()), settings)
-    return links
+    windows = records(bursts.result())
+    links += burst_links(windows, settings)
+    return links, Counter(row["seller_id"] for row in windows if row["seller_id"] is not None)
 
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
@@ -419,9 +424,15 @@ def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list
     return links
 
 
-def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list[Ring]:
+def form_rings(
+    db: Database,
+    links: list[Link],
+    settings: SweepSettings,
+    windows: Mapping[str, int] | None = None,
+) -> list[Ring]:
     """Rings as communities (:mod:`graphkit.communities`) of the links at least as strong as
-    their thresholds, reviewers attached only through their sellers, at least
+    their thresholds, reviewers attached only through their sellers and not by a chance burst
+    among the seller's ``windows`` (:func:`without_chance_bursts`), at least
     ``min_members`` accounts and some :func:`ring_evidence`; then a ring proven by paid
     reviews takes the other reviewers that its sellers who paid for reviews solicited
     (5-star reviews after a contact) that no ring holds, strongest first, within
@@ -440,6 +451,7 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
         density=settings.community_density,
     )
     rings = [make_ring(graph, attached(graph, group)) for group in groups]
+    rings = [without_chance_bursts(graph, ring, settings, windows or {}) for ring in rings]
     rings = [
         ring
         for ring in rings
@@ -460,6 +472,46 @@ def form_rings(db: Database, links: list[Link], settings: SweepSettings) -> list
             rings[i] = make_ring(full, ring.accounts | extra)
             taken |= extra
     return rings
+
+
+def without_chance_bursts(
+    graph: nx.Graph, ring: Ring, settings: SweepSettings, windows: Mapping[str, int]
+) -> Ring:
+    """A ring its sellers prove (identity, brands), with no crew evidence of their own
+    (paid reviews, lockstep, bursts: :func:`evidence_shares`), without the reviewers that
+    only chance bursts hold: bursts no longer surprising once every window looked at on the
+    ring's listings is counted (Bonferroni: surprise less log10 of the sellers' ``windows``
+    under ``min_surprise``). The more listings a ring has, the likelier a 5-star week on one
+    of them: at `seed` scale (test seed 100), one 4-in-5 week among the 64 windows of a
+    23-seller card chain brought in three honest shoppers and a reviewer of another ring.
+
+    >>> def card(i):
+    ...     return ({"kind": "payment", "identifier": f"card{i}", "degree": 2},)
+    >>> links = [Link(f"s{i}", f"s{i + 1}", "identity", 0.5, card(i)) for i in range(3)]
+    >>> week = {"product_id": "p", "burst_start": "d", "surprise": 4.0, "windows_tested": 10**5}
+    >>> links += [Link("s0", r, "burst", 0.66, (week,)) for r in "abc"]
+    >>> graph = link_graph(links)
+    >>> ring = make_ring(graph, graph.nodes)
+    >>> without_chance_bursts(graph, ring, SweepSettings(), {"s0": 40, "s1": 24}).members
+    ['s0', 's1', 's2', 's3']
+    >>> len(without_chance_bursts(graph, ring, SweepSettings(), {"s0": 5}).members)
+    7
+    """
+    shares = evidence_shares(ring, settings)
+    crew = max(shares["paid-reviews"], shares["lockstep"], shares["bursts"]) >= 1.0
+    if crew or shares["identity"] + shares["brands"] < 1.0:
+        return ring
+    looked_at = math.log10(max(1, sum(windows.get(seller, 0) for seller in ring.sellers)))
+    held = {
+        end
+        for link in ring.links
+        if link.kind != "burst" or link.evidence[0]["surprise"] - looked_at >= settings.min_surprise
+        for end in link.ends
+    }
+    kept = [account for account in ring.accounts if account[0] != REVIEWER or account in held]
+    if len(kept) == len(ring.accounts):
+        return ring
+    return make_ring(graph, attached(graph, kept))
 
 
 def ring_evidence(ring: Ring, settings: SweepSettings) -> list[str]:
@@ -609,9 +661,9 @@ def _describe(db: Database, rings: list[Ring], settings: SweepSettings) -> None:
 
 def sweep(db: Database, settings: SweepSettings = SweepSettings()) -> list[Ring]:
     """Rings in the whole graph, best first; only those scoring at least ``min_ring_score``."""
-    links = collect_links(db, settings)
+    links, windows = collect_links(db, settings)
     log.info("sweep: %s links; forming rings", f"{len(links):,}")
-    rings = form_rings(db, links, settings)
+    rings = form_rings(db, links, settings, windows)
     log.info("sweep: %s rings; describing them", f"{len(rings):,}")
     _describe(db, rings, settings)
     kept = [ring for ring in rings if ring.score >= settings.min_ring_score]

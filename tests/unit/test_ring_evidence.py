@@ -3,13 +3,14 @@ lockstep, brands; and what does not: one office IP, a customer-service seller's 
 
 from __future__ import annotations
 
-from graphkit.analysis import Link, rings_from_links
+from graphkit.analysis import Link, link_graph, make_ring, rings_from_links
 from graphkit.sweep import (
     SweepSettings,
     burst_links,
     ring_evidence,
     solicitation_links,
     solicitation_weight,
+    without_chance_bursts,
 )
 
 SETTINGS = SweepSettings()
@@ -169,3 +170,26 @@ def test_a_few_paid_reviews_among_hundreds_of_contacts_are_background_not_a_ring
     assert facts["s"] >= SETTINGS.min_surprise > facts["c"]
     assert ring_evidence(rings_from_links(links[:3])[0], SETTINGS) == ["paid-reviews"]
     assert ring_evidence(rings_from_links(links[3:5])[0], SETTINGS) == []
+
+
+def test_a_seller_ring_takes_burst_reviewers_only_where_its_listings_make_the_burst_rare() -> None:
+    """Six sellers chained by cards, and one 4-in-5 five-star week on one listing. Among 8
+    windows looked at, that is a campaign; among the 400 of six busy sellers, a good week."""
+    chain = [shared(f"s{k}", f"s{k + 1}", "payment", f"c{k}", 2) for k in range(5)]
+    week = {"product_id": "p", "burst_start": "d", "surprise": 4.0, "windows_tested": 10**5}
+    bursts = [Link("s0", r, "burst", 0.66, (week,)) for r in ("r1", "r2", "r3", "r4")]
+    links = chain + bursts
+    graph = link_graph(links)
+    ring = make_ring(graph, graph.nodes)
+    few = without_chance_bursts(graph, ring, SETTINGS, {"s0": 8})
+    busy = without_chance_bursts(graph, ring, SETTINGS, {f"s{k}": 80 for k in range(6)})
+    assert few.reviewers == ["r1", "r2", "r3", "r4"]
+    assert busy.reviewers == [] and len(busy.sellers) == 6
+    # A crew the ring proves by paid reviews keeps them: its bursts are its campaigns.
+    paid = {"avg_rating": 5.0, "contact_share": 0.3, "refund_share": 1.0,
+            "refund_after_review": True, "paid_surprise": 4.0}  # fmt: skip
+    crew = links + [Link("s0", r, "solicited", 0.7, (paid,)) for r in ("r1", "r2")]
+    crew_graph = link_graph(crew)
+    kept = without_chance_bursts(crew_graph, make_ring(crew_graph, crew_graph.nodes), SETTINGS,
+                                 {f"s{k}": 80 for k in range(6)})  # fmt: skip
+    assert kept.reviewers == ["r1", "r2", "r3", "r4"]
