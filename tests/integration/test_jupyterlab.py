@@ -118,6 +118,24 @@ def _scratch_notebook(path: Path) -> Path:
     return path
 
 
+def _graph_frames(page, timeout_s: float, give_up_s: float = 600) -> list:
+    """The graphkit iframes, waited for while the kernel runs the notebook (however long a
+    busy machine takes) and ``timeout_s`` after it went idle again; ``give_up_s`` bounds a
+    kernel that never returns (under the suite's 900 s per test)."""
+    status = page.locator("#jp-main-statusbar")
+    started, idle_since, ran = time.monotonic(), None, False
+    while not (frames := [f for f in page.frames if f.url == "about:srcdoc"]):
+        busy = "Busy" in (status.text_content() or "")
+        ran = ran or busy
+        idle_since = None if busy or not ran else (idle_since or time.monotonic())
+        assert idle_since is None or time.monotonic() - idle_since < timeout_s, (
+            "the notebook ran to the end and no graphkit output appeared"
+        )
+        assert time.monotonic() - started < give_up_s, "the kernel is still busy: no output"
+        page.wait_for_timeout(200)
+    return frames
+
+
 def graphs_in_lab(chromium, lab: tuple[str, Path], notebook: Path, timeout_s: float = 180):
     """Run ``notebook`` in JupyterLab; return each graphkit iframe's stats after it stabilised."""
     url, root = lab
@@ -132,10 +150,7 @@ def graphs_in_lab(chromium, lab: tuple[str, Path], notebook: Path, timeout_s: fl
     page.get_by_role("menuitem", name="Run", exact=True).click()
     page.get_by_role("menuitem", name="Run All Cells", exact=True).click()
 
-    deadline = time.monotonic() + timeout_s
-    while not (frames := [f for f in page.frames if f.url == "about:srcdoc"]):
-        assert time.monotonic() < deadline, "no graphkit output appeared"
-        page.wait_for_timeout(200)
+    frames = _graph_frames(page, timeout_s)
     stats = []
     for frame in frames:
         browser.wait_stable(frame, timeout_s)
