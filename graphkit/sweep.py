@@ -363,9 +363,10 @@ def collect_links(
         for seller in row["sellers"]:
             for reviewer in (row["reviewer_a"], row["reviewer_b"]):
                 links.append(Link(seller, reviewer, "lockstep-seller", weight / 2, (facts,)))
-    windows = records(bursts.result())
-    links += burst_links(windows, settings)
-    return links, Counter(row["seller_id"] for row in windows if row["seller_id"] is not None)
+    burst_rows = records(bursts.result())
+    links += burst_links(burst_rows, settings)
+    windows = Counter(row["seller_id"] for row in burst_rows if row["seller_id"] is not None)
+    return links, windows
 
 
 def burst_links(rows: Iterable[dict[str, Any]], settings: SweepSettings) -> list[Link]:
