@@ -18,6 +18,7 @@ import time
 from collections import Counter
 from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
+from contextlib import contextmanager
 from dataclasses import dataclass, field, replace
 from datetime import datetime
 from pathlib import Path
@@ -334,6 +335,19 @@ def select_feeds(
     return sorted(has), sorted(set(mappings) - has)
 
 
+@contextmanager
+def _resumable(stage: str) -> Iterator[None]:
+    """Neo4j died (or went out of reach) during ``stage``: say where, and how to go on."""
+    try:
+        yield
+    except ConnectionFailed as exc:
+        raise ConnectionFailed(
+            f"{stage} stopped: {exc.message}",
+            hint=f"{exc.hint}; then run the same command again: each feed resumes from its last "
+            "checkpoint (committed with its batch: nothing is lost or doubled)",
+        ) from None
+
+
 def run(
     db: Database | None,
     options: Options,
@@ -349,22 +363,17 @@ def run(
     applied first."""
     mappings = load_mappings(options.mappings_dir)
     if db is not None and not options.dry_run:
-        schema.apply(db)  # without the key constraints every MERGE scans its label
-        checkpoint.check_key(db, hasher)
+        with _resumable("loading"):
+            schema.apply(db)  # without the key constraints every MERGE scans its label
+            checkpoint.check_key(db, hasher)
     feeds, missing = select_feeds(mappings, options, feeds)
     results = [FeedResult(feed, "", "skipped") for feed in missing]
     for level in load_order(mappings, feeds):
 
         def one(feed: str) -> FeedResult:
-            try:
+            with _resumable(f"feed {feed}"):
                 return run_feed(db, mappings[feed], hasher, options, incremental=incremental,
                                 progress=progress)  # fmt: skip
-            except ConnectionFailed as exc:  # e.g. Neo4j died: say where, and how to go on
-                raise ConnectionFailed(
-                    f"feed {feed} stopped: {exc.message}",
-                    hint=f"{exc.hint}; then run the same command again: each feed resumes from "
-                    "its last checkpoint (committed with its batch: nothing is lost or doubled)",
-                ) from None
 
         if options.jobs > 1 and len(level) > 1:
             with ThreadPoolExecutor(min(options.jobs, len(level))) as pool:
@@ -372,5 +381,6 @@ def run(
         else:
             results += [one(feed) for feed in level]
     if db is not None and not options.dry_run:
-        benign.reapply(db)  # identifiers created by this run are marked too
+        with _resumable("marking benign identifiers, after every feed had loaded,"):
+            benign.reapply(db)  # identifiers created by this run are marked too
     return results
