@@ -64,11 +64,11 @@ def test_bad_rows_are_quarantined_and_good_rows_load(db, tmp_path):
     assert counts(db)["REFUNDED"] == 2
     # an unreadable brand date is dropped and counted: the brand, and the product naming it, load
     assert results["brands"].dropped == {"registered_at": 1}
-    bolt = db.read(
+    brand = db.read(
         "MATCH (b:Brand {brand_id: 'B00002'})<-[:OF_BRAND]-(p:Product) "
         "RETURN b.registered_at AS at, collect(p.product_id) AS products"
     )
-    assert bolt == [{"at": None, "products": ["P0000003"]}]
+    assert brand == [{"at": None, "products": ["P0000003"]}]
 
 
 def test_error_budget_sets_the_exit_code(db, tmp_path):
